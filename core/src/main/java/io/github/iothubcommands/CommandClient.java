@@ -1,0 +1,96 @@
+package io.github.iothubcommands;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sends commands to devices and tracks each to exactly one terminal {@link CommandOutcome}. Built with
+ * {@link #builder()}; thread-safe; close it to release the transport.
+ *
+ * <pre>{@code
+ * try (CommandClient client = CommandClient.builder().transport(transport).build()) {
+ *   CommandHandle handle = client.sendAsync("thermostat-7",
+ *       Command.named("setTarget").jsonPayload(Map.of("celsius", 21)).build(),
+ *       DeliveryStrategy.directMethod());
+ *   CommandOutcome outcome = handle.outcome().join();
+ * }
+ * }</pre>
+ *
+ * <p>Every argument is validated before anything is sent: a bad device id, a payload over the hub's limit,
+ * a non-JSON payload for a direct method or properties on a direct method throw {@link
+ * IllegalArgumentException} and nothing reaches the hub.
+ */
+public interface CommandClient extends AutoCloseable {
+
+  /**
+   * Starts a builder.
+   *
+   * @return a new builder
+   */
+  static CommandClientBuilder builder() {
+    return new CommandClientBuilder();
+  }
+
+  /**
+   * Sends a command without blocking.
+   *
+   * @param deviceId the target device: 1 to 128 ASCII letters, digits or {@code -.+%_#*?!(),:=@$'}
+   * @param command the command
+   * @param strategy how it travels
+   * @return a handle on the command in flight
+   * @throws IllegalArgumentException if an argument is invalid or the command does not fit the strategy
+   *     (size limits; direct methods need a JSON payload and carry no properties)
+   * @throws IllegalStateException if a command with the same id is already in flight, or the client is closed
+   */
+  CommandHandle sendAsync(String deviceId, Command command, DeliveryStrategy strategy);
+
+  /**
+   * Sends a command and waits for its terminal outcome. A cloud-to-device message may take up to its
+   * time-to-live plus the feedback window; prefer {@link #sendAsync} for those.
+   *
+   * @param deviceId the target device
+   * @param command the command
+   * @param strategy how it travels
+   * @return the terminal outcome
+   * @throws IllegalArgumentException as {@link #sendAsync}
+   * @throws IllegalStateException as {@link #sendAsync}, or if the waiting thread is interrupted
+   */
+  CommandOutcome send(String deviceId, Command command, DeliveryStrategy strategy);
+
+  /**
+   * Runs a sequence plan without blocking: each step starts once the previous one has a successful
+   * terminal outcome; the first unsuccessful step stops the plan. Every step is validated before the first
+   * is sent.
+   *
+   * @param plan the plan
+   * @return a future of the result, which reports every step
+   * @throws IllegalArgumentException if any step is invalid
+   * @throws IllegalStateException if the client is closed
+   */
+  CompletableFuture<SequenceResult> runAsync(SequencePlan plan);
+
+  /**
+   * Runs a sequence plan and waits for its result; see {@link #runAsync}.
+   *
+   * @param plan the plan
+   * @return the result
+   * @throws IllegalArgumentException if any step is invalid
+   * @throws IllegalStateException if the client is closed, or the waiting thread is interrupted
+   */
+  SequenceResult run(SequencePlan plan);
+
+  /**
+   * Returns the window the client waits, after a cloud-to-device message's expiry, for feedback before it
+   * infers (or gives up on) the outcome.
+   *
+   * @return the feedback window
+   */
+  Duration feedbackWindow();
+
+  /**
+   * Completes every command still in flight as {@link CommandStatus#FAILED} ("client closed"), then closes
+   * the transport. Idempotent.
+   */
+  @Override
+  void close();
+}

@@ -1,0 +1,46 @@
+package io.github.iothubcommands.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
+
+/** The library's one Jackson mapper and the JSON checks built on it. */
+public final class Json {
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  public static final byte[] NULL_BYTES = "null".getBytes(StandardCharsets.US_ASCII);
+
+  private Json() {}
+
+  public static byte[] toBytes(String field, @Nullable Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          field + " must be serializable to JSON by Jackson, but "
+              + (value == null ? "null" : value.getClass().getName()) + " failed: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Parses to check well-formedness, then returns the text's UTF-8 bytes unchanged. */
+  public static byte[] checkedJsonBytes(String field, @Nullable String json) {
+    parse(field, Validation.notNull(field, json));
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  public static JsonNode parse(String field, String json) {
+    try {
+      JsonNode node = MAPPER.readTree(json);
+      if (node == null || node.isMissingNode()) {
+        throw new IllegalArgumentException(field + " must be one JSON value, but was empty");
+      }
+      return node;
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          field + " must be well-formed JSON, but parsing failed: " + e.getOriginalMessage(), e);
+    }
+  }
+}

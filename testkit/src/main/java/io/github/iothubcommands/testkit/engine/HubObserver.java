@@ -1,0 +1,31 @@
+package io.github.iothubcommands.testkit.engine;
+
+import io.github.iothubcommands.spi.CloudToDeviceMessage;
+import io.github.iothubcommands.spi.MethodInvocation;
+
+/**
+ * Sees what the hub sees, for inspection. Called without the engine's lock held; keep it quick.
+ */
+public interface HubObserver {
+
+  /**
+   * The hub accepted a message into a device queue.
+   *
+   * @param message the message
+   */
+  default void messageEnqueued(CloudToDeviceMessage message) {}
+
+  /**
+   * The hub received a direct method call (accepted or not).
+   *
+   * @param invocation the call
+   */
+  default void methodInvoked(MethodInvocation invocation) {}
+
+  /**
+   * The hub emitted a feedback record (in a batch, whether or not a receiver took it yet).
+   *
+   * @param record the record
+   */
+  default void feedbackEmitted(io.github.iothubcommands.spi.FeedbackRecord record) {}
+}

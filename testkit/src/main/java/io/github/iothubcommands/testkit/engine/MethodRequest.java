@@ -1,0 +1,22 @@
+package io.github.iothubcommands.testkit.engine;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A direct method call handed to a connected device, answered with {@link DeviceSession#respond}.
+ *
+ * @param requestId identifies the call; the reply must carry it
+ * @param methodName the wire name ({@code component*name} for a Plug and Play component)
+ * @param payloadJson the request payload, JSON text
+ * @param responseTimeout how long the hub waits for the reply
+ */
+public record MethodRequest(String requestId, String methodName, String payloadJson, Duration responseTimeout) {
+  /** Checks for nulls. */
+  public MethodRequest {
+    Objects.requireNonNull(requestId, "requestId");
+    Objects.requireNonNull(methodName, "methodName");
+    Objects.requireNonNull(payloadJson, "payloadJson");
+    Objects.requireNonNull(responseTimeout, "responseTimeout");
+  }
+}
