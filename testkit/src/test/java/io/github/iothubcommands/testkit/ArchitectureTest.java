@@ -1,0 +1,32 @@
+package io.github.iothubcommands.testkit;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+@AnalyzeClasses(packages = "io.github.iothubcommands.testkit", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+  @ArchTest
+  static final ArchRule onlyTheExtensionKnowsJunit = noClasses()
+      .that().resideOutsideOfPackage("..testkit.junit..")
+      .should().dependOnClassesThat().resideInAnyPackage("org.junit..", "org.assertj..", "org.quicktheories..")
+      .because("the engine, devices and scenarios must work with any test framework");
+
+  @ArchTest
+  static final ArchRule engineUsesInjectedTime = noClasses()
+      .should().callMethod(System.class, "currentTimeMillis")
+      .orShould().callMethod(Thread.class, "sleep", long.class)
+      .orShould().callMethod(java.time.Instant.class, "now")
+      .because("time comes from spi.TimeSource (VirtualTime or TimeSource.system())");
+
+  @ArchTest
+  static final ArchRule engineKnowsNoFrontDoor = noClasses()
+      .that().resideInAPackage("..testkit.engine..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.github.iothubcommands.testkit", "..testkit.internal..",
+          "..testkit.junit..", "..testkit.scenario..")
+      .because("the engine is shared by the fake hub and the emulator");
+}
