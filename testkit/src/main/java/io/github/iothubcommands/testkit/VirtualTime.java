@@ -24,8 +24,10 @@ public final class VirtualTime implements TimeSource {
   private final Object lock = new Object();
   private final Object advanceLock = new Object();
   private final PriorityQueue<Task> tasks = new PriorityQueue<>();
+  private static final int PURGE_THRESHOLD = 1024;
   private Instant now;
   private long sequence;
+  private int cancelledInQueue;
 
   /** Creates virtual time at {@link #DEFAULT_START}. */
   public VirtualTime() {
@@ -53,8 +55,21 @@ public final class VirtualTime implements TimeSource {
     synchronized (lock) {
       Task t = new Task(now.plus(delay.isNegative() ? Duration.ZERO : delay), sequence++, task);
       tasks.add(t);
-      return () -> t.cancelled.compareAndSet(false, true);
+      return () -> cancel(t);
     }
+  }
+
+  private boolean cancel(Task t) {
+    if (!t.cancelled.compareAndSet(false, true)) {
+      return false;
+    }
+    synchronized (lock) { // drop cancelled tasks once they are many, so long runs do not hoard them
+      if (++cancelledInQueue > PURGE_THRESHOLD && cancelledInQueue > tasks.size() / 2) {
+        tasks.removeIf(x -> x.cancelled.get());
+        cancelledInQueue = 0;
+      }
+    }
+    return true;
   }
 
   /**
@@ -106,6 +121,13 @@ public final class VirtualTime implements TimeSource {
     }
   }
 
+  /** Tasks held in memory, cancelled ones not yet purged included (for tests). */
+  int queuedTasks() {
+    synchronized (lock) {
+      return tasks.size();
+    }
+  }
+
   private @Nullable Task pollDue(Instant target) {
     synchronized (lock) {
       Task head = tasks.peek();
@@ -113,6 +135,9 @@ public final class VirtualTime implements TimeSource {
         return null;
       }
       tasks.poll();
+      if (head.cancelled.get()) {
+        cancelledInQueue = Math.max(0, cancelledInQueue - 1);
+      }
       if (head.due.isAfter(now)) {
         now = head.due;
       }

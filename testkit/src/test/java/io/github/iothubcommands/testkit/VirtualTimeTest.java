@@ -53,6 +53,18 @@ class VirtualTimeTest {
   }
 
   @Test
+  void cancelledTasksAreDroppedFromMemory() {
+    List<TimeSource.Cancellable> handles = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      handles.add(time.schedule(Duration.ofHours(1), () -> ran.add("x")));
+    }
+    handles.forEach(TimeSource.Cancellable::cancel);
+    assertThat(time.queuedTasks()).isLessThan(1100);
+    time.advance(Duration.ofHours(2));
+    assertThat(ran).isEmpty();
+  }
+
+  @Test
   void aFailingTaskDoesNotStopOthers() {
     time.schedule(Duration.ZERO, () -> { throw new IllegalStateException("boom"); });
     time.schedule(Duration.ZERO, () -> ran.add("after"));

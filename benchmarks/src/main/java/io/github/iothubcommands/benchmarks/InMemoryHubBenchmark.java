@@ -1,0 +1,95 @@
+package io.github.iothubcommands.benchmarks;
+
+import io.github.iothubcommands.Acknowledgement;
+import io.github.iothubcommands.CloudToDevice;
+import io.github.iothubcommands.Command;
+import io.github.iothubcommands.CommandClient;
+import io.github.iothubcommands.CommandOutcome;
+import io.github.iothubcommands.DeliveryStrategy;
+import io.github.iothubcommands.MethodResponse;
+import io.github.iothubcommands.spi.MethodInvocation;
+import io.github.iothubcommands.testkit.FakeHub;
+import io.github.iothubcommands.testkit.MethodReply;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The library's own cost, on the in-memory fake hub (virtual time, devices answering at once): a direct
+ * method and a cloud-to-device message through the {@code CommandClient}, against the engine called
+ * directly with the same call (the baseline: the hub's own work without the client).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class InMemoryHubBenchmark {
+  private FakeHub hub;
+  private CommandClient client;
+  private Command ping;
+  private MethodInvocation invocation;
+  private CloudToDevice c2dNoAck;
+
+  /** Starts a hub with one connected device and a client. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    hub = FakeHub.create();
+    hub.device("d1").onMethod("ping", MethodReply.respond(200, "{\"pong\":true}")).connect();
+    client = CommandClient.builder().transport(hub.transport()).build();
+    ping = Command.named("ping").jsonPayload(1).build();
+    invocation = new MethodInvocation("d1", "ping", "1", Duration.ZERO, Duration.ofSeconds(30));
+    c2dNoAck = CloudToDevice.custom().acknowledgement(Acknowledgement.NONE).build();
+  }
+
+  /** Closes the client and the hub. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    client.close();
+    hub.close();
+  }
+
+  /**
+   * Baseline: the engine's direct method round trip, without the client.
+   *
+   * @return the reply
+   */
+  @Benchmark
+  public MethodResponse engineMethodBaseline() {
+    return hub.engine().invoke(invocation).join();
+  }
+
+  /**
+   * A direct method through the client: validation, tracking, events, outcome.
+   *
+   * @return the outcome
+   */
+  @Benchmark
+  public CommandOutcome clientDirectMethod() {
+    return client.sendAsync("d1", ping.toBuilder().id(Long.toString(System.nanoTime())).build(),
+        DeliveryStrategy.directMethod()).outcome().join();
+  }
+
+  /**
+   * A cloud-to-device message through the client (acknowledgement none, completed by the device at once).
+   *
+   * @return the outcome
+   */
+  @Benchmark
+  public CommandOutcome clientCloudToDevice() {
+    return client.sendAsync("d1", ping.toBuilder().id(Long.toString(System.nanoTime())).build(), c2dNoAck)
+        .outcome().join();
+  }
+}
