@@ -29,18 +29,19 @@ final class TrackedCommand implements CommandHandle {
     this.events = events;
   }
 
-  void announceQueued(Instant at) {
+  // Events are published under this object's monitor so that listeners see one command's transitions in
+  // order even when they race (feedback can overtake the completion of the send that caused it).
+
+  synchronized void announceQueued(Instant at) {
     events.accept(new CommandEvent(command.id(), deviceId, null, CommandStatus.QUEUED, at, null));
   }
 
-  /** QUEUED → SENT; ignored once the command has moved on (feedback can overtake the send's completion). */
-  void markSent(Instant at) {
-    synchronized (this) {
-      if (status != CommandStatus.QUEUED) {
-        return;
-      }
-      status = CommandStatus.SENT;
+  /** QUEUED → SENT; ignored once the command has moved on. */
+  synchronized void markSent(Instant at) {
+    if (status != CommandStatus.QUEUED) {
+      return;
     }
+    status = CommandStatus.SENT;
     events.accept(new CommandEvent(command.id(), deviceId, CommandStatus.QUEUED, CommandStatus.SENT, at, null));
   }
 
@@ -70,11 +71,11 @@ final class TrackedCommand implements CommandHandle {
       status = result.status();
       toCancel = deadline;
       deadline = null;
+      events.accept(new CommandEvent(command.id(), deviceId, previous, result.status(), result.completedAt(), result));
     }
     if (toCancel != null) {
       toCancel.cancel();
     }
-    events.accept(new CommandEvent(command.id(), deviceId, previous, result.status(), result.completedAt(), result));
     outcome.complete(result);
     return true;
   }
