@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.qpid.proton.Proton;
@@ -57,7 +56,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
 
   private final Channel channel;
   private final HubEngine engine;
-  private final Function<String, CbsGrant> authority;
+  private final CbsAuthority authority;
   private final FeedbackDispatcher feedback;
   private final AmqpServer.Settings settings;
   private final Transport transport = Proton.transport();
@@ -72,7 +71,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private boolean closing;
   private boolean cleanedUp;
 
-  AmqpConnection(Channel channel, HubEngine engine, Function<String, CbsGrant> authority,
+  AmqpConnection(Channel channel, HubEngine engine, CbsAuthority authority,
       FeedbackDispatcher feedback, AmqpServer.Settings settings) {
     this.channel = channel;
     this.engine = engine;
@@ -420,8 +419,8 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   // ---------------------------------------------------------------- claims-based security
 
   /** Checks a put-token SAS token and remembers what it grants on this connection. */
-  CbsGrant authenticate(@Nullable String token) {
-    CbsGrant grant = token == null ? new CbsGrant.Refused("no token") : authority.apply(token);
+  CbsGrant authenticate(@Nullable String audience, @Nullable String token) {
+    CbsGrant grant = token == null ? new CbsGrant.Refused("no token") : authority.check(audience, token);
     if (grant instanceof CbsGrant.Service s) {
       serviceGrantExpiry = serviceGrantExpiry == null || s.expiry().isAfter(serviceGrantExpiry)
           ? s.expiry() : serviceGrantExpiry;

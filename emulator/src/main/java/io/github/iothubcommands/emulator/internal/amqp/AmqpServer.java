@@ -6,18 +6,17 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 
 /**
  * The AMQPS server: TLS in a Netty {@link SslHandler}, then one {@link AmqpConnection} (a proton-j engine)
@@ -54,16 +53,13 @@ public final class AmqpServer implements AutoCloseable {
     }
   }
 
-  private final EventLoopGroup boss;
-  private final EventLoopGroup workers;
   private final Channel serverChannel;
+  private final ChannelGroup connections;
   private final FeedbackDispatcher feedback;
 
-  private AmqpServer(EventLoopGroup boss, EventLoopGroup workers, Channel serverChannel,
-      FeedbackDispatcher feedback) {
-    this.boss = boss;
-    this.workers = workers;
+  private AmqpServer(Channel serverChannel, ChannelGroup connections, FeedbackDispatcher feedback) {
     this.serverChannel = serverChannel;
+    this.connections = connections;
     this.feedback = feedback;
   }
 
@@ -72,19 +68,19 @@ public final class AmqpServer implements AutoCloseable {
    * no service is connected wait for the first feedback link.
    *
    * @param engine the hub
-   * @param tls the server's TLS context (no client certificate is asked for)
+   * @param tls the server's TLS context (it must not ask for a client certificate)
    * @param authority checks the SAS tokens of put-token requests
    * @param bind where to listen, usually {@code 127.0.0.1:5671}
+   * @param boss the event loops that accept connections (not shut down by {@link #close()})
+   * @param workers the event loops that serve connections (not shut down by {@link #close()})
    * @param settings connection settings
    * @return the running server
    * @throws IllegalStateException if the address cannot be bound
    */
-  public static AmqpServer start(HubEngine engine, SSLContext tls, Function<String, CbsGrant> authority,
-      InetSocketAddress bind, Settings settings) {
-    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(
-        Math.max(1, Runtime.getRuntime().availableProcessors()), NioIoHandler.newFactory());
+  public static AmqpServer start(HubEngine engine, SslContext tls, CbsAuthority authority, InetSocketAddress bind,
+      EventLoopGroup boss, EventLoopGroup workers, Settings settings) {
     FeedbackDispatcher feedback = FeedbackDispatcher.subscribe(engine);
+    ChannelGroup connections = new DefaultChannelGroup("amqp", GlobalEventExecutor.INSTANCE);
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(NioServerSocketChannel.class)
@@ -93,21 +89,16 @@ public final class AmqpServer implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
-            SSLEngine ssl = tls.createSSLEngine();
-            ssl.setUseClientMode(false);
-            ssl.setNeedClientAuth(false);
-            ssl.setWantClientAuth(false);
-            ch.pipeline().addLast("tls", new SslHandler(ssl));
+            connections.add(ch);
+            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
             ch.pipeline().addLast("amqp", new AmqpConnection(ch, engine, authority, feedback, settings));
           }
         });
     try {
       Channel channel = b.bind(bind).syncUninterruptibly().channel();
-      return new AmqpServer(boss, workers, channel, feedback);
-    } catch (RuntimeException e) {
+      return new AmqpServer(channel, connections, feedback);
+    } catch (RuntimeException e) { // Netty rethrows the checked BindException
       feedback.close();
-      boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-      workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
       throw new IllegalStateException("cannot listen for AMQPS on " + bind + ": " + e, e);
     }
   }
@@ -125,8 +116,7 @@ public final class AmqpServer implements AutoCloseable {
   @Override
   public void close() {
     serverChannel.close().syncUninterruptibly();
+    connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     feedback.close();
-    boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

@@ -80,7 +80,7 @@ final class CbsEndpoint implements Endpoint {
       description = "unsupported token type " + type;
     } else {
       Object token = request.getBody() instanceof AmqpValue v ? v.getValue() : null;
-      CbsGrant grant = connection.authenticate(token instanceof String s ? s : null);
+      CbsGrant grant = connection.authenticate(AmqpCodec.string(ap.get("name")), token instanceof String s ? s : null);
       if (grant instanceof CbsGrant.Refused r) {
         status = 401;
         description = r.reason();

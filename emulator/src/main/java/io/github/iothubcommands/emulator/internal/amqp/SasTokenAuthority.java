@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -27,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * sr + "\n" + se} under the base64-decoded key. A token with {@code skn} names a shared access policy and the
  * hub; one without names {@code {host}/devices/{id}} and is signed with one of the device's keys.
  */
-public final class SasTokenAuthority implements Function<String, CbsGrant> {
+public final class SasTokenAuthority implements CbsAuthority {
   private static final String PREFIX = "SharedAccessSignature ";
 
   private final HubEngine engine;
@@ -48,8 +47,8 @@ public final class SasTokenAuthority implements Function<String, CbsGrant> {
   }
 
   @Override
-  public CbsGrant apply(@Nullable String token) {
-    if (token == null || !token.startsWith(PREFIX)) {
+  public CbsGrant check(@Nullable String audience, String token) {
+    if (!token.startsWith(PREFIX)) {
       return new CbsGrant.Refused("not a SharedAccessSignature");
     }
     Map<String, String> fields = new HashMap<>();
