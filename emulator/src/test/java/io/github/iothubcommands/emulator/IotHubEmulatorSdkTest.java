@@ -31,7 +31,19 @@ import io.github.iothubcommands.spi.FeedbackStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -242,5 +254,94 @@ class IotHubEmulatorSdkTest {
     RegistryClient registry = new RegistryClient(hub.httpsHost(), new AzureSasCredential(expired));
     assertThatThrownBy(() -> registry.getDevice("m1")).isInstanceOf(IotHubUnauthorizedException.class);
     assertThat(token).isNotEqualTo(expired);
+  }
+
+  @Test
+  void concurrentDeviceAndServiceTrafficKeepsPerDeviceFifoAndExactlyOnceFeedback() throws Exception {
+    int devices = 4;
+    int messagesPerDevice = 40;
+    int methodCalls = 100;
+    List<DeviceClient> clients = new ArrayList<>();
+    Map<String, List<String>> received = new ConcurrentHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      for (int d = 0; d < devices; d++) {
+        String id = "fifo-" + d;
+        List<String> got = Collections.synchronizedList(new ArrayList<>());
+        received.put(id, got);
+        DeviceClient client = device(hub.registerDevice(id));
+        client.setMessageCallback((m, ctx) -> {
+          got.add(m.getMessageId());
+          return IotHubMessageResult.COMPLETE;
+        }, null);
+        client.open(false);
+        client.subscribeToMethods((name, payload, ctx) -> new DirectMethodResponse(200, payload.getPayloadAsJsonElement()),
+            null);
+        clients.add(client);
+      }
+      List<Future<?>> work = new ArrayList<>();
+      for (int d = 0; d < devices; d++) {
+        String id = "fifo-" + d;
+        work.add(pool.submit(() -> {
+          for (int n = 0; n < messagesPerDevice; n++) {
+            hub.engine().enqueue(message(id, id + "-" + n, Map.of("n", Integer.toString(n))));
+          }
+          return null;
+        }));
+      }
+      DirectMethodsClient methods = methods();
+      AtomicInteger answered = new AtomicInteger();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        work.add(pool.submit(() -> {
+          for (int i = thread; i < methodCalls; i += 4) {
+            var r = methods.invoke("fifo-" + (i % devices), "echo",
+                DirectMethodRequestOptions.builder().payload(i).methodResponseTimeoutSeconds(10).build());
+            assertThat(r.getPayload(Integer.class)).isEqualTo(i);
+            answered.incrementAndGet();
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : work) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      assertThat(answered).hasValue(methodCalls);
+
+      Set<String> expectedIds = new HashSet<>();
+      for (int d = 0; d < devices; d++) {
+        String id = "fifo-" + d;
+        List<String> expected = IntStream.range(0, messagesPerDevice).mapToObj(n -> id + "-" + n).toList();
+        expectedIds.addAll(expected);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (received.get(id).size() < messagesPerDevice && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertThat(List.copyOf(received.get(id))).as("messages of %s in order", id).containsExactlyElementsOf(expected);
+      }
+      Map<String, Integer> feedbackCount = new HashMap<>();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (feedbackCount.size() < expectedIds.size() && System.nanoTime() < deadline) {
+        hub.engine().flushFeedback();
+        FeedbackRecord r = feedback.poll(50, TimeUnit.MILLISECONDS);
+        if (r != null && r.originalMessageId().startsWith("fifo-")) {
+          assertThat(r.status()).isEqualTo(FeedbackStatus.SUCCESS);
+          feedbackCount.merge(r.originalMessageId(), 1, Integer::sum);
+        }
+      }
+      hub.engine().flushFeedback();
+      for (FeedbackRecord r = feedback.poll(200, TimeUnit.MILLISECONDS); r != null; r = feedback.poll()) {
+        if (r.originalMessageId().startsWith("fifo-")) {
+          feedbackCount.merge(r.originalMessageId(), 1, Integer::sum);
+        }
+      }
+      assertThat(feedbackCount.keySet()).isEqualTo(expectedIds);
+      assertThat(feedbackCount.values()).allMatch(c -> c == 1);
+    } finally {
+      pool.shutdownNow();
+      for (DeviceClient c : clients) {
+        c.close();
+      }
+    }
   }
 }

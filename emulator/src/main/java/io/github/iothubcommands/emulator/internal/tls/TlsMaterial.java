@@ -113,7 +113,16 @@ public final class TlsMaterial {
     return new JcaX509CertificateConverter().getCertificate(holder);
   }
 
-  private static SSLContext clientContext(Path path, String password) throws GeneralSecurityException, IOException {
+  /**
+   * Builds an SSLContext trusting the certificates of a PKCS12 trust store.
+   *
+   * @param path the trust store file
+   * @param password its password
+   * @return the context
+   * @throws GeneralSecurityException if the store cannot be read as PKCS12
+   * @throws IOException if the file cannot be read
+   */
+  public static SSLContext clientContext(Path path, String password) throws GeneralSecurityException, IOException {
     KeyStore ts = KeyStore.getInstance(TRUST_STORE_TYPE);
     try (InputStream in = Files.newInputStream(path)) {
       ts.load(in, password.toCharArray());
