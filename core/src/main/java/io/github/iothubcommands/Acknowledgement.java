@@ -41,7 +41,8 @@ public enum Acknowledgement {
   }
 
   /**
-   * Parses an {@code iothub-ack} value, case-insensitively.
+   * Parses an {@code iothub-ack} value, case-insensitively. Besides the documented values it accepts
+   * {@code positiveonly} and {@code negativeonly}, which the Azure IoT Java service SDK sends.
    *
    * @param value the property value
    * @return the acknowledgement mode
@@ -49,7 +50,7 @@ public enum Acknowledgement {
    */
   public static Acknowledgement fromWireValue(String value) {
     for (Acknowledgement a : values()) {
-      if (a.wireValue.equalsIgnoreCase(value)) {
+      if (a.wireValue.equalsIgnoreCase(value) || (a.wireValue + "only").equalsIgnoreCase(value)) {
         return a;
       }
     }

@@ -122,7 +122,8 @@ public final class Validation {
       throw fail(field, "not be blank", value, null);
     }
     if (value.length() > maxLength) {
-      throw fail(field, "be at most " + maxLength + " characters", value, value.length() + " characters");
+      throw new IllegalArgumentException(field + " must be at most " + maxLength + " characters, but was "
+          + value.length() + " characters (" + quote(value) + ")");
     }
     return value;
   }

@@ -432,6 +432,9 @@ public final class HubEngine implements AutoCloseable {
       String token = m.lockToken;
       m.lockTimer = time.schedule(limits.lockTimeout(), () -> settle(d, token, Settlement.LOCK_EXPIRED));
       DeliveredMessage delivered = new DeliveredMessage(m.message, token, m.deliveryCount, m.enqueuedTime);
+      for (HubObserver o : observers) {
+        out.add(() -> o.messageDelivered(d.id, delivered));
+      }
       out.add(() -> s.endpoint.deliverMessage(delivered));
       return;
     }

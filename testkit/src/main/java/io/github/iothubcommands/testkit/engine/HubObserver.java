@@ -16,6 +16,14 @@ public interface HubObserver {
   default void messageEnqueued(CloudToDeviceMessage message) {}
 
   /**
+   * The hub handed a message to a connected device (a first delivery or a redelivery).
+   *
+   * @param deviceId the device
+   * @param message the delivery
+   */
+  default void messageDelivered(String deviceId, DeliveredMessage message) {}
+
+  /**
    * The hub received a direct method call (accepted or not).
    *
    * @param invocation the call
