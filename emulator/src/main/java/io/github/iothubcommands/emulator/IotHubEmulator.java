@@ -40,6 +40,8 @@ public final class IotHubEmulator implements AutoCloseable {
   public static final int DEFAULT_HTTPS_PORT = 8443;
   /** The MQTT port: the device SDK always dials 8883. */
   public static final int DEFAULT_MQTT_PORT = 8883;
+  /** The AMQPS port: the service SDK's messaging and feedback clients and the device SDK always dial 5671. */
+  public static final int DEFAULT_AMQP_PORT = 5671;
   /** The hub name used unless {@link Builder#hubName(String)} says otherwise. */
   public static final String DEFAULT_HUB_NAME = "iothub-emulator";
 
@@ -51,7 +53,8 @@ public final class IotHubEmulator implements AutoCloseable {
 
   /**
    * Starts a builder with the defaults: no devices, HTTPS on {@value #DEFAULT_HTTPS_PORT}, MQTT on {@value
-   * #DEFAULT_MQTT_PORT}, hub name {@value #DEFAULT_HUB_NAME}, IoT Hub's default limits, loopback only.
+   * #DEFAULT_MQTT_PORT}, AMQPS on {@value #DEFAULT_AMQP_PORT}, hub name {@value #DEFAULT_HUB_NAME}, IoT Hub's
+   * default limits, loopback only.
    *
    * @return a builder
    */
@@ -196,6 +199,15 @@ public final class IotHubEmulator implements AutoCloseable {
   }
 
   /**
+   * Returns the AMQPS port actually bound.
+   *
+   * @return the port
+   */
+  public int amqpPort() {
+    return runtime.address("AMQPS").getPort();
+  }
+
+  /**
    * Returns the engine behind the protocols, to queue a message, inspect a device or observe the hub
    * directly.
    *
@@ -213,7 +225,8 @@ public final class IotHubEmulator implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "IotHubEmulator{hubName=" + hubName() + ", https=" + httpsHost() + ", mqtt=127.0.0.1:" + mqttPort() + '}';
+    return "IotHubEmulator{hubName=" + hubName() + ", https=" + httpsHost() + ", mqtt=127.0.0.1:" + mqttPort()
+        + ", amqps=127.0.0.1:" + amqpPort() + '}';
   }
 
   /** Configures and starts an {@link IotHubEmulator}. Setters validate at once. */
@@ -224,6 +237,7 @@ public final class IotHubEmulator implements AutoCloseable {
     private final Set<String> devices = new LinkedHashSet<>();
     private int httpsPort = DEFAULT_HTTPS_PORT;
     private int mqttPort = DEFAULT_MQTT_PORT;
+    private int amqpPort = DEFAULT_AMQP_PORT;
     private String hubName = DEFAULT_HUB_NAME;
     private HubLimits limits = HubLimits.DEFAULTS;
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
@@ -282,6 +296,20 @@ public final class IotHubEmulator implements AutoCloseable {
      */
     public Builder mqttPort(int port) {
       mqttPort = checkPort("mqttPort", port);
+      return this;
+    }
+
+    /**
+     * Sets the AMQPS port (C2D messages and feedback for service clients; C2D and methods for AMQP devices).
+     * The Azure SDKs always dial {@value #DEFAULT_AMQP_PORT}; another port only suits clients that let you
+     * choose, or tests that do not use AMQP.
+     *
+     * @param port 0 (any free port) to 65535; default {@value #DEFAULT_AMQP_PORT}
+     * @return this builder
+     * @throws IllegalArgumentException if the port is outside 0–65535
+     */
+    public Builder amqpPort(int port) {
+      amqpPort = checkPort("amqpPort", port);
       return this;
     }
 
@@ -346,7 +374,7 @@ public final class IotHubEmulator implements AutoCloseable {
      */
     public IotHubEmulator start() {
       return new IotHubEmulator(EmulatorRuntime.start(hubName, List.copyOf(devices), limits, bindAddress,
-          httpsPort, mqttPort, workDirectory));
+          httpsPort, mqttPort, amqpPort, workDirectory));
     }
 
     static String checkDeviceId(String id) {

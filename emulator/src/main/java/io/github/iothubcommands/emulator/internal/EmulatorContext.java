@@ -23,6 +23,7 @@ import java.net.InetAddress;
  * @param hubName the hub's name
  * @param httpsPort the HTTPS port asked for (0: any)
  * @param mqttPort the MQTT port asked for (0: any)
+ * @param amqpPort the AMQPS port asked for (0: any)
  */
 public record EmulatorContext(
     HubEngine engine,
@@ -36,4 +37,5 @@ public record EmulatorContext(
     EventLoopGroup workerGroup,
     String hubName,
     int httpsPort,
-    int mqttPort) {}
+    int mqttPort,
+    int amqpPort) {}

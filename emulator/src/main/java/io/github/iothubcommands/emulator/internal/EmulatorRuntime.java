@@ -1,5 +1,6 @@
 package io.github.iothubcommands.emulator.internal;
 
+import io.github.iothubcommands.emulator.internal.amqp.AmqpServer;
 import io.github.iothubcommands.emulator.internal.auth.SasToken;
 import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
 import io.github.iothubcommands.emulator.internal.https.HttpsServiceServer;
@@ -51,9 +52,10 @@ public final class EmulatorRuntime implements AutoCloseable {
   public static final String SERVICE_HOST = "localhost";
 
   /**
-   * The front doors, in start order. The AMQP server (package {@code internal.amqp}) goes here.
+   * The front doors, in start order.
    */
-  static final List<ProtocolServer.Factory> SERVERS = List.of(MqttDeviceServer::start, HttpsServiceServer::start);
+  static final List<ProtocolServer.Factory> SERVERS = List.of(MqttDeviceServer::start, AmqpServer::start,
+      HttpsServiceServer::start);
 
   private final HubEngine engine;
   private final TlsMaterial tls;
@@ -88,12 +90,13 @@ public final class EmulatorRuntime implements AutoCloseable {
    * @param bindAddress where to listen
    * @param httpsPort HTTPS port (0: any)
    * @param mqttPort MQTT port (0: any)
+   * @param amqpPort AMQPS port (0: any)
    * @param workDirectory where the trust store goes, or {@code null} for a temporary directory deleted on close
    * @return the running emulator
    * @throws IllegalStateException if a port cannot be bound or the TLS material cannot be written
    */
   public static EmulatorRuntime start(String hubName, List<String> deviceIds, HubLimits limits,
-      InetAddress bindAddress, int httpsPort, int mqttPort, @Nullable Path workDirectory) {
+      InetAddress bindAddress, int httpsPort, int mqttPort, int amqpPort, @Nullable Path workDirectory) {
     Path owned = null;
     Path dir = workDirectory;
     if (dir == null) {
@@ -120,7 +123,8 @@ public final class EmulatorRuntime implements AutoCloseable {
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("emulator-io", true),
         NioIoHandler.newFactory());
     EmulatorContext context = new EmulatorContext(engine, verifier, registry, connections, tls,
-        tls.nettyServerContext(), bindAddress, boss, workers, hubName, httpsPort, mqttPort);
+        tls.nettyServerContext(), bindAddress, boss, workers, hubName, httpsPort, mqttPort,
+        amqpPort);
     List<ProtocolServer> started = new ArrayList<>();
     EmulatorRuntime runtime = new EmulatorRuntime(engine, tls, owned, boss, workers, started, policyKey, hubName,
         registry);
@@ -135,7 +139,7 @@ public final class EmulatorRuntime implements AutoCloseable {
         runtime.close();
         throw new IllegalStateException("cannot start the emulator's server #" + (started.size() + 1) + " of "
             + SERVERS.size() + " on " + bindAddress.getHostAddress() + " (HTTPS port " + httpsPort + ", MQTT port "
-            + mqttPort + "): " + e, e);
+            + mqttPort + ", AMQPS port " + amqpPort + "): " + e, e);
       }
     }
     LOG.info("IoT Hub emulator {} started: {}", hubName, started.stream()

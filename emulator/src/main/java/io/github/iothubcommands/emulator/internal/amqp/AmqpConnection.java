@@ -1,6 +1,7 @@
 package io.github.iothubcommands.emulator.internal.amqp;
 
 import io.github.iothubcommands.HubException;
+import io.github.iothubcommands.emulator.internal.DeviceConnections;
 import io.github.iothubcommands.testkit.engine.HubEngine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -58,6 +59,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private final HubEngine engine;
   private final CbsAuthority authority;
   private final FeedbackDispatcher feedback;
+  private final DeviceConnections deviceConnections;
   private final AmqpServer.Settings settings;
   private final Transport transport = Proton.transport();
   private final Connection connection = Proton.connection();
@@ -71,8 +73,9 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private boolean closing;
   private boolean cleanedUp;
 
-  AmqpConnection(Channel channel, HubEngine engine, CbsAuthority authority,
-      FeedbackDispatcher feedback, AmqpServer.Settings settings) {
+  AmqpConnection(Channel channel, HubEngine engine, CbsAuthority authority, FeedbackDispatcher feedback,
+      DeviceConnections deviceConnections, AmqpServer.Settings settings) {
+    this.deviceConnections = deviceConnections;
     this.channel = channel;
     this.engine = engine;
     this.authority = authority;
@@ -376,7 +379,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         refuse(link, AmqpError.UNAUTHORIZED_ACCESS, "no valid token for device " + deviceId);
         return;
       }
-      DeviceLinks d = devices.computeIfAbsent(deviceId, id -> new DeviceLinks(id, engine, this));
+      DeviceLinks d = devices.computeIfAbsent(deviceId, id -> new DeviceLinks(id, engine, this, deviceConnections));
       accept(link);
       try {
         d.attach(m.group(2), link);

@@ -1,16 +1,16 @@
 package io.github.iothubcommands.emulator.internal.amqp;
 
+import io.github.iothubcommands.emulator.internal.EmulatorContext;
+import io.github.iothubcommands.emulator.internal.ProtocolServer;
 import io.github.iothubcommands.testkit.engine.HubEngine;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The AMQPS server: TLS in a Netty {@link SslHandler}, then one {@link AmqpConnection} (a proton-j engine)
  * per channel, in front of a {@link HubEngine}. The Azure IoT SDKs always dial port {@value #DEFAULT_PORT}.
+ * Started by the emulator as one of its front doors.
  */
-public final class AmqpServer implements AutoCloseable {
+public final class AmqpServer implements ProtocolServer {
   /** The port the Azure IoT SDKs dial for AMQPS. */
   public static final int DEFAULT_PORT = 5671;
 
@@ -64,25 +65,34 @@ public final class AmqpServer implements AutoCloseable {
   }
 
   /**
-   * Binds and starts the server. It becomes the engine's feedback receiver at once, so batches emitted while
-   * no service is connected wait for the first feedback link.
+   * Binds and starts the server on the context's address and AMQPS port, with the default {@link Settings}.
    *
-   * @param engine the hub
-   * @param tls the server's TLS context (it must not ask for a client certificate)
-   * @param authority checks the SAS tokens of put-token requests
-   * @param bind where to listen, usually {@code 127.0.0.1:5671}
-   * @param boss the event loops that accept connections (not shut down by {@link #close()})
-   * @param workers the event loops that serve connections (not shut down by {@link #close()})
+   * @param context what the emulator's front doors share
+   * @return the running server
+   * @throws IllegalStateException if the address cannot be bound
+   */
+  public static AmqpServer start(EmulatorContext context) {
+    return start(context, Settings.DEFAULTS);
+  }
+
+  /**
+   * Binds and starts the server. While a service has a feedback link open, the server is one of the engine's
+   * feedback receivers.
+   *
+   * @param context what the emulator's front doors share: engine, SAS verifier, TLS, event loops (not shut
+   *     down by {@link #close()}), bind address and AMQPS port
    * @param settings connection settings
    * @return the running server
    * @throws IllegalStateException if the address cannot be bound
    */
-  public static AmqpServer start(HubEngine engine, SslContext tls, CbsAuthority authority, InetSocketAddress bind,
-      EventLoopGroup boss, EventLoopGroup workers, Settings settings) {
-    FeedbackDispatcher feedback = FeedbackDispatcher.subscribe(engine);
+  public static AmqpServer start(EmulatorContext context, Settings settings) {
+    HubEngine engine = context.engine();
+    CbsAuthority authority = new CbsAuthority(context.verifier());
+    InetSocketAddress bind = new InetSocketAddress(context.bindAddress(), context.amqpPort());
+    FeedbackDispatcher feedback = new FeedbackDispatcher(engine);
     ChannelGroup connections = new DefaultChannelGroup("amqp", GlobalEventExecutor.INSTANCE);
     ServerBootstrap b = new ServerBootstrap()
-        .group(boss, workers)
+        .group(context.bossGroup(), context.workerGroup())
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
@@ -90,8 +100,9 @@ public final class AmqpServer implements AutoCloseable {
           @Override
           protected void initChannel(SocketChannel ch) {
             connections.add(ch);
-            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
-            ch.pipeline().addLast("amqp", new AmqpConnection(ch, engine, authority, feedback, settings));
+            ch.pipeline().addLast("tls", context.serverSsl().newHandler(ch.alloc()));
+            ch.pipeline().addLast("amqp", new AmqpConnection(ch, engine, authority, feedback,
+                context.connections(), settings));
           }
         });
     try {
@@ -103,12 +114,13 @@ public final class AmqpServer implements AutoCloseable {
     }
   }
 
-  /**
-   * Returns where the server listens.
-   *
-   * @return the bound address
-   */
-  public InetSocketAddress address() {
+  @Override
+  public String name() {
+    return "AMQPS";
+  }
+
+  @Override
+  public InetSocketAddress localAddress() {
     return (InetSocketAddress) serverChannel.localAddress();
   }
 

@@ -1,6 +1,7 @@
 package io.github.iothubcommands.emulator.internal.amqp;
 
 import io.github.iothubcommands.HubException;
+import io.github.iothubcommands.emulator.internal.DeviceConnections;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
 import io.github.iothubcommands.testkit.engine.DeliveredMessage;
 import io.github.iothubcommands.testkit.engine.DeviceEndpoint;
@@ -54,6 +55,8 @@ final class DeviceLinks {
   private final String deviceId;
   private final HubEngine engine;
   private final AmqpConnection connection;
+  private final DeviceConnections registry;
+  private @Nullable Consumer<String> closer;
   private final Map<Link, Endpoint> links = new HashMap<>();
   private @Nullable DeviceSession session;
   private @Nullable Outbox c2d;
@@ -63,7 +66,8 @@ final class DeviceLinks {
   /** Method calls sent to the device: the correlation id on the wire (a UUID for the SDK) → engine id. */
   private final Map<UUID, String> calls = new HashMap<>();
 
-  DeviceLinks(String deviceId, HubEngine engine, AmqpConnection connection) {
+  DeviceLinks(String deviceId, HubEngine engine, AmqpConnection connection, DeviceConnections registry) {
+    this.registry = registry;
     this.deviceId = deviceId;
     this.engine = engine;
     this.connection = connection;
@@ -82,6 +86,9 @@ final class DeviceLinks {
       s = engine.connect(deviceId, hubSide);
       hubSide.own = s;
       session = s;
+      Consumer<String> c = hubSide::disconnected; // the registry disables or deletes the device
+      closer = c;
+      registry.add(deviceId, c);
       methodsSubscribed = false;
       LOG.debug("device {} connected over AMQP", deviceId);
     }
@@ -220,6 +227,11 @@ final class DeviceLinks {
     DeviceSession s = session;
     session = null;
     calls.clear();
+    Consumer<String> c = closer;
+    closer = null;
+    if (c != null) {
+      registry.remove(deviceId, c);
+    }
     if (s != null) {
       s.close();
       LOG.debug("device {} disconnected from AMQP", deviceId);

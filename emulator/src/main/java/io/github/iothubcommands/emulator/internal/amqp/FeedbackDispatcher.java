@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's one feedback receiver on the engine. It holds each batch until a feedback link of any
- * connection accepts it: a released batch, or one in flight on a link that goes away, is offered again
- * first. Each link has at most one batch in flight; ready links compete for batches.
+ * The server's one feedback receiver on the engine, subscribed while at least one feedback link is attached
+ * (so that without AMQP feedback clients the engine's other receivers get every batch). It holds each batch
+ * until a feedback link of any connection accepts it: a released batch, or one in flight on a link that goes
+ * away, is offered again first. Each link has at most one batch in flight; ready links compete for batches.
  */
 final class FeedbackDispatcher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FeedbackDispatcher.class);
@@ -30,16 +31,32 @@ final class FeedbackDispatcher implements AutoCloseable {
   private final Object lock = new Object();
   private final Deque<Batch> pending = new ArrayDeque<>();
   private final Deque<Taker> ready = new ArrayDeque<>();
+  /** Guards {@link #links} and {@link #subscription}; never held while {@link #lock} is wanted. */
+  private final Object subscriptionLock = new Object();
+  private int links;
   private @Nullable AutoCloseable subscription;
+  private boolean closed;
 
-  private FeedbackDispatcher(HubEngine engine) {
+  FeedbackDispatcher(HubEngine engine) {
     this.engine = engine;
   }
 
-  static FeedbackDispatcher subscribe(HubEngine engine) {
-    FeedbackDispatcher d = new FeedbackDispatcher(engine);
-    d.subscription = engine.subscribeFeedback(d::emitted);
-    return d;
+  /** A feedback link attached: the first one subscribes to the engine. */
+  void linkAttached() {
+    synchronized (subscriptionLock) {
+      if (links++ == 0 && !closed) {
+        subscription = engine.subscribeFeedback(this::emitted);
+      }
+    }
+  }
+
+  /** A feedback link went away: with the last one, batches stay with the engine (held ones stay here). */
+  void linkDetached() {
+    synchronized (subscriptionLock) {
+      if (--links == 0) {
+        unsubscribe();
+      }
+    }
   }
 
   private void emitted(List<FeedbackRecord> records) {
@@ -91,6 +108,13 @@ final class FeedbackDispatcher implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (subscriptionLock) {
+      closed = true;
+      unsubscribe();
+    }
+  }
+
+  private void unsubscribe() {
     AutoCloseable s = subscription;
     subscription = null;
     if (s != null) {

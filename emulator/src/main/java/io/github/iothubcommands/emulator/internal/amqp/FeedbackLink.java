@@ -33,7 +33,11 @@ final class FeedbackLink implements Endpoint, FeedbackDispatcher.Taker {
     this.sender = sender;
     this.connection = connection;
     this.dispatcher = dispatcher;
-    this.outbox = new Outbox(sender, () -> dispatcher.remove(this));
+    this.outbox = new Outbox(sender, () -> {
+      dispatcher.remove(this);
+      dispatcher.linkDetached();
+    });
+    dispatcher.linkAttached();
   }
 
   /** Any thread. */

@@ -29,7 +29,8 @@ public final class EmulatorMain {
       "  --hub-name NAME       the hub's name (default iothub-emulator)",
       "  --info-file PATH      write connection details as JSON to PATH once serving",
       "  --help                print this text",
-      "MQTT listens on 127.0.0.1:8883 (the device SDKs always dial 8883). Stop with SIGTERM or Ctrl-C.");
+      "MQTT listens on 127.0.0.1:8883 and AMQPS on 127.0.0.1:5671 (the SDKs always dial these ports).",
+      "Stop with SIGTERM or Ctrl-C.");
 
   /** Parsed command line. */
   record Options(List<String> devices, int httpsPort, @Nullable String hubName, @Nullable Path infoFile,

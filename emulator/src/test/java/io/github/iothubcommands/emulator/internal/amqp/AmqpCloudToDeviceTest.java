@@ -149,7 +149,7 @@ class AmqpCloudToDeviceTest {
   void wrongServiceKeyIsRefusedAsUnauthorized() throws Exception {
     hub = new AmqpTestHub(AmqpTestHub.FAST_FEEDBACK, "d1");
     String wrongKey = AmqpTestHub.newKey();
-    MessagingClient client = hub.unopenedMessagingClient(wrongKey);
+    MessagingClient client = hub.messagingClientSignedWith(wrongKey);
     // not closed: after a failed open() the SDK's close() waits out its 5 s timeout
     assertThatThrownBy(client::open)
         .isInstanceOf(IotHubUnauthorizedException.class)
@@ -159,7 +159,7 @@ class AmqpCloudToDeviceTest {
   @Test
   void wrongDeviceKeyIsRefusedAsUnauthorized() throws Exception {
     hub = new AmqpTestHub(AmqpTestHub.FAST_FEEDBACK, "d1");
-    DeviceClient device = hub.deviceClient("d1", AmqpTestHub.newKey());
+    DeviceClient device = hub.deviceClientSignedWith("d1", AmqpTestHub.newKey());
     assertThatThrownBy(() -> device.open(false))
         .isInstanceOfSatisfying(IotHubClientException.class,
             e -> assertThat(e.getStatusCode()).isEqualTo(IotHubStatusCode.UNAUTHORIZED));
