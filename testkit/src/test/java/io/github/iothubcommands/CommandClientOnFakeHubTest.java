@@ -100,7 +100,7 @@ class CommandClientOnFakeHubTest {
     CommandOutcome o = h.outcome().join();
     assertThat(o.status()).isEqualTo(CommandStatus.DELIVERED);
     assertThat(o.inferred()).isFalse();
-    assertThat(o.detail()).startsWith("feedback Success");
+    assertThat(o.detail()).isEqualTo("feedback Success");
     assertThat(hub.device("d1").receivedMessages()).singleElement().satisfies(m ->
         assertThat(m.message().properties()).containsEntry(Command.NAME_PROPERTY, "setpoint"));
   }

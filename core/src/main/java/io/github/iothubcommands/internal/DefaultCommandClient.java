@@ -209,7 +209,8 @@ public final class DefaultCommandClient implements CommandClient {
         continue;
       }
       complete(t, outcome(t, record.status().commandStatus(), null, null,
-          "feedback " + record.status().wireValue() + (record.description().isEmpty() ? "" : ": " + record.description())));
+          "feedback " + record.status().wireValue() + (record.description().isEmpty()
+              || record.description().equalsIgnoreCase(record.status().wireValue()) ? "" : ": " + record.description())));
     }
   }
 

@@ -163,6 +163,16 @@ class IotHubEmulatorSdkTest {
   }
 
   @Test
+  void directMethodToAModuleIsRefusedWith404SayingModulesAreNotEmulated() {
+    assertThatThrownBy(() -> methods().invoke("m1", "mod", "reboot", DirectMethodRequestOptions.builder()
+        .methodResponseTimeoutSeconds(5).build()))
+        .isInstanceOfSatisfying(IotHubNotFoundException.class, e -> {
+          assertThat(e.getErrorCode()).isEqualTo(404010);
+          assertThat(e.getMessage()).contains("does not emulate module identities");
+        });
+  }
+
+  @Test
   void directMethodNotAnsweredInTimeFailsWithTheSdksGatewayTimeout() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     DeviceClient client = device(hub.deviceConnectionString("slow"));

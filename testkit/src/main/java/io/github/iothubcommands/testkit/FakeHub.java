@@ -98,7 +98,17 @@ public final class FakeHub implements AutoCloseable {
    * @return a new hub
    */
   public static FakeHub realTime() {
-    return new FakeHub(HubLimits.ofDefaults(), TimeSource.system(), null);
+    return realTime(HubLimits.ofDefaults());
+  }
+
+  /**
+   * Creates a hub with these limits on the wall clock (a short feedback batch interval keeps demos brisk).
+   *
+   * @param limits the limits
+   * @return a new hub
+   */
+  public static FakeHub realTime(HubLimits limits) {
+    return new FakeHub(limits, TimeSource.system(), null);
   }
 
   /**

@@ -458,7 +458,7 @@ public final class HubEngine implements AutoCloseable {
       switch (how) {
         case COMPLETE -> {
           m.cancelTimers();
-          feedback(d, m, FeedbackStatus.SUCCESS, "Success", out);
+          feedback(d, m, FeedbackStatus.SUCCESS, "Success", out); // the hub's own description
         }
         case REJECT -> {
           m.cancelTimers();

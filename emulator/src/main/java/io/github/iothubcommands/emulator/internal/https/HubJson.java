@@ -64,7 +64,10 @@ final class HubJson {
     try {
       return JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("body is not well-formed JSON: " + e.getOriginalMessage(), e);
+      // Location only: the body may hold keys, and parser messages quote it.
+      String where = e.getLocation() == null ? ""
+          : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+      throw new IllegalArgumentException("body is not well-formed JSON" + where);
     }
   }
 

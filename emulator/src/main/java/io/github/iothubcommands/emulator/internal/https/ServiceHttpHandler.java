@@ -86,7 +86,7 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     } catch (RegistryException e) {
       out.error(e.httpStatus(), e.errorCode(), e.getMessage());
     } catch (HubException e) {
-      out.error(e.error());
+      out.error(e.error(), e.getMessage());
     } catch (IllegalArgumentException e) {
       out.error(400, 400004, e.getMessage());
     }
@@ -196,10 +196,6 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     Responder(ChannelHandlerContext ctx, boolean keepAlive) {
       this.ctx = ctx;
       this.keepAlive = keepAlive;
-    }
-
-    void error(HubError e) {
-      error(e, e.name());
     }
 
     void error(HubError e, String message) {
