@@ -7,6 +7,7 @@ import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubMessageResult;
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
+import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubDeviceMaximumQueueDepthExceededException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubMessageTooLargeException;
@@ -179,6 +180,21 @@ class AmqpCloudToDeviceTest {
 
     assertThat(response.status()).isEqualTo(201);
     assertThat(response.payloadJson()).contains("\"method\":\"reboot\"").contains("delay");
+  }
+
+  @Test
+  void deletingAConnectedDeviceDropsItsAmqpLinks() throws Exception {
+    hub = new AmqpTestHub(AmqpTestHub.FAST_FEEDBACK, "d1");
+    BlockingQueue<IotHubConnectionStatus> statuses = new LinkedBlockingQueue<>();
+    DeviceClient device = hub.deviceClient("d1");
+    device.setConnectionStatusChangeCallback(c -> statuses.add(c.getNewStatus()), null);
+    device.open(false);
+    assertThat(statuses.poll(5, TimeUnit.SECONDS)).isEqualTo(IotHubConnectionStatus.CONNECTED);
+
+    hub.engine.removeDevice("d1");
+
+    assertThat(statuses.poll(10, TimeUnit.SECONDS)).isIn(IotHubConnectionStatus.DISCONNECTED_RETRYING,
+        IotHubConnectionStatus.DISCONNECTED);
   }
 
   static Message c2d(String id, String want) {
