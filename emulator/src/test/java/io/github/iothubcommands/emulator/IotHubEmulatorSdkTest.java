@@ -163,6 +163,28 @@ class IotHubEmulatorSdkTest {
   }
 
   @Test
+  void directMethodWaitsWithinItsConnectTimeoutForTheDeviceToConnect() throws Exception {
+    DeviceClient client = device(hub.registerDevice("late"));
+    ExecutorService connector = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> connected = connector.submit(() -> {
+        Thread.sleep(500);
+        client.open(false);
+        client.subscribeToMethods((name, payload, ctx) -> new DirectMethodResponse(200, "late-ok"), null);
+        return null;
+      });
+      var response = methods().invoke("late", "ping", DirectMethodRequestOptions.builder()
+          .methodResponseTimeoutSeconds(10).methodConnectTimeoutSeconds(15).build());
+      assertThat(response.getStatus()).isEqualTo(200);
+      assertThat(response.getPayload(String.class)).isEqualTo("late-ok");
+      connected.get(10, TimeUnit.SECONDS);
+    } finally {
+      connector.shutdownNow();
+      client.close();
+    }
+  }
+
+  @Test
   void directMethodToAModuleIsRefusedWith404SayingModulesAreNotEmulated() {
     assertThatThrownBy(() -> methods().invoke("m1", "mod", "reboot", DirectMethodRequestOptions.builder()
         .methodResponseTimeoutSeconds(5).build()))
