@@ -20,13 +20,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The AMQPS server: TLS in a Netty {@link SslHandler}, then one {@link AmqpConnection} (a proton-j engine)
- * per channel, in front of a {@link HubEngine}. The Azure IoT SDKs always dial port {@value #DEFAULT_PORT}.
+ * per channel, in front of a {@link HubEngine}. The Azure IoT SDKs always dial port 5671.
  * Started by the emulator as one of its front doors.
  */
 public final class AmqpServer implements ProtocolServer {
-  /** The port the Azure IoT SDKs dial for AMQPS. */
-  public static final int DEFAULT_PORT = 5671;
-
   /**
    * Connection settings.
    *
