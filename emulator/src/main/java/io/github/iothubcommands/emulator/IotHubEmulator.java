@@ -1,0 +1,396 @@
+package io.github.iothubcommands.emulator;
+
+import io.github.iothubcommands.emulator.internal.DeviceRegistry;
+import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
+import io.github.iothubcommands.testkit.engine.HubEngine;
+import io.github.iothubcommands.testkit.engine.HubLimits;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A running local IoT Hub emulator: the testkit's {@link HubEngine} behind IoT Hub's HTTPS (direct
+ * methods, registry) and MQTT (devices) protocols, on loopback, so the unmodified Azure IoT SDK clients
+ * connect to it. Start one with {@link #builder()}; close it to stop every server.
+ *
+ * <pre>{@code
+ * try (IotHubEmulator hub = IotHubEmulator.builder().devices("d1", "d2").start()) {
+ *   HttpsURLConnection.setDefaultSSLSocketFactory(hub.sslContext().getSocketFactory());
+ *   DirectMethodsClient methods =
+ *       new DirectMethodsClient(hub.httpsHost(), new AzureSasCredential(hub.serviceSasToken()));
+ *   DeviceClient device = new DeviceClient(hub.deviceConnectionString("d1"), IotHubClientProtocol.MQTT,
+ *       ClientOptions.builder().sslContext(hub.sslContext()).build());
+ * }
+ * }</pre>
+ *
+ * <p>{@link #toString()} shows no key or token. Thread-safe.
+ */
+public final class IotHubEmulator implements AutoCloseable {
+  /** The HTTPS port used unless {@link Builder#httpsPort(int)} says otherwise. */
+  public static final int DEFAULT_HTTPS_PORT = 8443;
+  /** The MQTT port: the device SDK always dials 8883. */
+  public static final int DEFAULT_MQTT_PORT = 8883;
+  /** The AMQPS port: the service SDK's messaging and feedback clients and the device SDK always dial 5671. */
+  public static final int DEFAULT_AMQP_PORT = 5671;
+  /** The hub name used unless {@link Builder#hubName(String)} says otherwise. */
+  public static final String DEFAULT_HUB_NAME = "iothub-emulator";
+
+  private final EmulatorRuntime runtime;
+
+  private IotHubEmulator(EmulatorRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  /**
+   * Starts a builder with the defaults: no devices, HTTPS on {@value #DEFAULT_HTTPS_PORT}, MQTT on {@value
+   * #DEFAULT_MQTT_PORT}, AMQPS on {@value #DEFAULT_AMQP_PORT}, hub name {@value #DEFAULT_HUB_NAME}, IoT Hub's
+   * default limits, loopback only.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the hub's name.
+   *
+   * @return the hub name
+   */
+  public String hubName() {
+    return runtime.hubName();
+  }
+
+  /**
+   * Returns a service connection string ({@code HostName=localhost;SharedAccessKeyName=iothubowner;
+   * SharedAccessKey=…}). Connection strings cannot carry a port: service clients built from it dial HTTPS
+   * on 443 and AMQPS on 5671, so for HTTPS clients it only works when the emulator's HTTPS port is 443; use
+   * {@link #httpsHost()} with {@link #serviceSasToken()} otherwise.
+   *
+   * @return the connection string (a secret: do not log it)
+   */
+  public String serviceConnectionString() {
+    return runtime.serviceConnectionString();
+  }
+
+  /**
+   * Returns the host to give credential-based service clients, e.g. {@code new DirectMethodsClient(
+   * hub.httpsHost(), new AzureSasCredential(hub.serviceSasToken()))}.
+   *
+   * @return {@code localhost:PORT}
+   */
+  public String httpsHost() {
+    return "localhost:" + httpsPort();
+  }
+
+  /**
+   * Returns a service SAS token for the {@code iothubowner} policy, valid for a year.
+   *
+   * @return the token (a secret: do not log it)
+   */
+  public String serviceSasToken() {
+    return runtime.serviceSasToken();
+  }
+
+  /**
+   * Returns a device's connection string with its primary key and host {@code 127.0.0.1}; works for
+   * devices registered at start and later (by {@link #registerDevice} or the registry API).
+   *
+   * @param deviceId a registered device
+   * @return the connection string (a secret: do not log it)
+   * @throws IllegalArgumentException if the device is not registered or has no primary key
+   */
+  public String deviceConnectionString(String deviceId) {
+    return runtime.deviceConnectionString(deviceId);
+  }
+
+  /**
+   * Returns every registered device's connection string, in registration order.
+   *
+   * @return device id to connection string
+   */
+  public Map<String, String> deviceConnectionStrings() {
+    Map<String, String> all = new LinkedHashMap<>();
+    runtime.engine().devices().forEach(d -> d.primaryKeyIfSet().ifPresent(
+        k -> all.put(d.deviceId(), runtime.deviceConnectionString(d.deviceId()))));
+    return all;
+  }
+
+  /**
+   * Registers a device with generated keys, or leaves an existing one unchanged.
+   *
+   * @param deviceId the device id
+   * @return its connection string
+   * @throws IllegalArgumentException if the id breaks IoT Hub's device id rules
+   */
+  public String registerDevice(String deviceId) {
+    Builder.checkDeviceId(deviceId);
+    runtime.engine().registerDevice(deviceId,
+        DeviceRegistry.newKey(),
+        DeviceRegistry.newKey());
+    return deviceConnectionString(deviceId);
+  }
+
+  /**
+   * Returns the PKCS12 trust store holding the emulator's certificate, for clients in other processes
+   * ({@code -Djavax.net.ssl.trustStore=…}).
+   *
+   * @return the trust store file
+   */
+  public Path trustStorePath() {
+    return runtime.tls().trustStorePath();
+  }
+
+  /**
+   * Returns the trust store's password.
+   *
+   * @return the password
+   */
+  public String trustStorePassword() {
+    return runtime.tls().trustStorePassword();
+  }
+
+  /**
+   * Returns the trust store's type.
+   *
+   * @return {@code PKCS12}
+   */
+  public String trustStoreType() {
+    return "PKCS12";
+  }
+
+  /**
+   * Returns an SSLContext trusting exactly the emulator's certificate, for in-JVM clients: {@code
+   * ClientOptions.sslContext} (device SDK), the AMQP clients' options, or {@code
+   * HttpsURLConnection.setDefaultSSLSocketFactory} (service HTTPS clients).
+   *
+   * @return the context
+   */
+  public SSLContext sslContext() {
+    return runtime.tls().clientSslContext();
+  }
+
+  /**
+   * Returns the HTTPS port actually bound.
+   *
+   * @return the port
+   */
+  public int httpsPort() {
+    return runtime.address("HTTPS").getPort();
+  }
+
+  /**
+   * Returns the MQTT port actually bound.
+   *
+   * @return the port
+   */
+  public int mqttPort() {
+    return runtime.address("MQTT").getPort();
+  }
+
+  /**
+   * Returns the AMQPS port actually bound.
+   *
+   * @return the port
+   */
+  public int amqpPort() {
+    return runtime.address("AMQPS").getPort();
+  }
+
+  /**
+   * Returns the engine behind the protocols, to queue a message, inspect a device or observe the hub
+   * directly.
+   *
+   * @return the engine
+   */
+  public HubEngine engine() {
+    return runtime.engine();
+  }
+
+  /** Stops every server, disconnects every client, closes the engine and deletes temporary files. */
+  @Override
+  public void close() {
+    runtime.close();
+  }
+
+  @Override
+  public String toString() {
+    return "IotHubEmulator{hubName=" + hubName() + ", https=" + httpsHost() + ", mqtt=127.0.0.1:" + mqttPort()
+        + ", amqps=127.0.0.1:" + amqpPort() + '}';
+  }
+
+  /** Configures and starts an {@link IotHubEmulator}. Setters validate at once. */
+  public static final class Builder {
+    private static final Pattern HUB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{1,48}[A-Za-z0-9]");
+    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9\\-.+%_#*?!(),:=@$']{1,128}");
+
+    private final Set<String> devices = new LinkedHashSet<>();
+    private int httpsPort = DEFAULT_HTTPS_PORT;
+    private int mqttPort = DEFAULT_MQTT_PORT;
+    private int amqpPort = DEFAULT_AMQP_PORT;
+    private String hubName = DEFAULT_HUB_NAME;
+    private HubLimits limits = HubLimits.DEFAULTS;
+    private InetAddress bindAddress = InetAddress.getLoopbackAddress();
+    private @Nullable Path workDirectory;
+
+    private Builder() {}
+
+    /**
+     * Adds devices to register at start, each with generated keys.
+     *
+     * @param deviceIds device ids: 1 to 128 characters, letters, digits and {@code - . + % _ # * ? ! ( ) , :
+     *     = @ $ '}
+     * @return this builder
+     * @throws IllegalArgumentException if an id breaks that rule
+     */
+    public Builder devices(String... deviceIds) {
+      return devices(List.of(deviceIds));
+    }
+
+    /**
+     * Adds devices to register at start, each with generated keys.
+     *
+     * @param deviceIds device ids, as in {@link #devices(String...)}
+     * @return this builder
+     * @throws IllegalArgumentException if an id breaks the rule of {@link #devices(String...)}
+     */
+    public Builder devices(Collection<String> deviceIds) {
+      List<String> checked = new ArrayList<>();
+      for (String id : deviceIds) {
+        checked.add(checkDeviceId(id));
+      }
+      devices.addAll(checked);
+      return this;
+    }
+
+    /**
+     * Sets the HTTPS port.
+     *
+     * @param port 0 (any free port) to 65535; default {@value #DEFAULT_HTTPS_PORT}; 443 lets service
+     *     connection strings work for HTTPS too
+     * @return this builder
+     * @throws IllegalArgumentException if the port is outside 0–65535
+     */
+    public Builder httpsPort(int port) {
+      httpsPort = checkPort("httpsPort", port);
+      return this;
+    }
+
+    /**
+     * Sets the MQTT port. The device SDK always dials {@value #DEFAULT_MQTT_PORT}; another port only suits
+     * clients that let you choose.
+     *
+     * @param port 0 (any free port) to 65535; default {@value #DEFAULT_MQTT_PORT}
+     * @return this builder
+     * @throws IllegalArgumentException if the port is outside 0–65535
+     */
+    public Builder mqttPort(int port) {
+      mqttPort = checkPort("mqttPort", port);
+      return this;
+    }
+
+    /**
+     * Sets the AMQPS port (C2D messages and feedback for service clients; C2D and methods for AMQP devices).
+     * The Azure SDKs always dial {@value #DEFAULT_AMQP_PORT}; another port only suits clients that let you
+     * choose, or tests that do not use AMQP.
+     *
+     * @param port 0 (any free port) to 65535; default {@value #DEFAULT_AMQP_PORT}
+     * @return this builder
+     * @throws IllegalArgumentException if the port is outside 0–65535
+     */
+    public Builder amqpPort(int port) {
+      amqpPort = checkPort("amqpPort", port);
+      return this;
+    }
+
+    /**
+     * Sets the hub's name; SAS tokens for {@code {hubName}.azure-devices.net} are accepted too (for a JVM
+     * that maps that name to 127.0.0.1).
+     *
+     * @param name 3 to 50 letters, digits and hyphens, not starting or ending with a hyphen
+     * @return this builder
+     * @throws IllegalArgumentException if the name breaks that rule
+     */
+    public Builder hubName(String name) {
+      Objects.requireNonNull(name, "hubName");
+      if (!HUB_NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException("hubName must be 3 to 50 letters, digits and hyphens, not starting or"
+            + " ending with a hyphen, but was '" + name + "'");
+      }
+      hubName = name;
+      return this;
+    }
+
+    /**
+     * Sets the engine's limits (queue depth, lock timeout, feedback batching, …).
+     *
+     * @param limits the limits; default {@link HubLimits#DEFAULTS}
+     * @return this builder
+     */
+    public Builder limits(HubLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * Sets the address to listen on.
+     *
+     * @param address the address; default the loopback address. Another address exposes the hub's
+     *     services to the network: only do this on a trusted machine.
+     * @return this builder
+     */
+    public Builder bindAddress(InetAddress address) {
+      bindAddress = Objects.requireNonNull(address, "bindAddress");
+      return this;
+    }
+
+    /**
+     * Sets where the trust store is written.
+     *
+     * @param directory an existing or creatable directory; default a temporary directory deleted on close
+     * @return this builder
+     */
+    public Builder workDirectory(Path directory) {
+      workDirectory = Objects.requireNonNull(directory, "workDirectory");
+      return this;
+    }
+
+    /**
+     * Starts the emulator: generates the TLS certificate, registers the devices and binds every server.
+     *
+     * @return the running emulator
+     * @throws IllegalStateException if a port cannot be bound (another emulator running?) or the trust
+     *     store cannot be written
+     */
+    public IotHubEmulator start() {
+      return new IotHubEmulator(EmulatorRuntime.start(hubName, List.copyOf(devices), limits, bindAddress,
+          httpsPort, mqttPort, amqpPort, workDirectory));
+    }
+
+    static String checkDeviceId(String id) {
+      Objects.requireNonNull(id, "deviceId");
+      if (!DEVICE_ID.matcher(id).matches()) {
+        throw new IllegalArgumentException("deviceId must be 1 to 128 characters among letters, digits and"
+            + " - . + % _ # * ? ! ( ) , : = @ $ ', but was '" + id + "'");
+      }
+      return id;
+    }
+
+    private static int checkPort(String field, int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException(field + " must be between 0 and 65535, but was " + port);
+      }
+      return port;
+    }
+  }
+}

@@ -1,0 +1,184 @@
+package io.github.iothubcommands.emulator.internal;
+
+import io.github.iothubcommands.testkit.engine.DeviceInfo;
+import io.github.iothubcommands.testkit.engine.HubEngine;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The registry as the HTTPS API exposes it: create, read, update and delete devices with IoT Hub's
+ * preconditions (409 on a duplicate create, 412 on an etag mismatch). Identities and keys live in the
+ * engine; the enabled/disabled status, which the engine does not model, lives here. Registry operations
+ * are serialized with one lock so check-then-act is atomic; the engine has its own lock.
+ */
+public final class DeviceRegistry {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A registry request the hub refuses, with its HTTP status and IoT Hub error code. */
+  public static final class RegistryException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final int httpStatus;
+    private final int errorCode;
+
+    RegistryException(int httpStatus, int errorCode, String message) {
+      super(message);
+      this.httpStatus = httpStatus;
+      this.errorCode = errorCode;
+    }
+
+    /** @return the HTTP status */
+    public int httpStatus() {
+      return httpStatus;
+    }
+
+    /** @return the IoT Hub error code */
+    public int errorCode() {
+      return errorCode;
+    }
+  }
+
+  private final HubEngine engine;
+  private final DeviceConnections connections;
+  private final Set<String> disabled = ConcurrentHashMap.newKeySet();
+  private final Object lock = new Object();
+
+  /**
+   * Creates the registry view.
+   *
+   * @param engine holds the identities
+   * @param connections open device connections, closed when a device is disabled
+   */
+  public DeviceRegistry(HubEngine engine, DeviceConnections connections) {
+    this.engine = engine;
+    this.connections = connections;
+  }
+
+  /**
+   * Returns a fresh 32-byte symmetric key, base64.
+   *
+   * @return a key
+   */
+  public static String newKey() {
+    byte[] k = new byte[32];
+    RANDOM.nextBytes(k);
+    return Base64.getEncoder().encodeToString(k);
+  }
+
+  /**
+   * Whether a device may connect.
+   *
+   * @param deviceId the device
+   * @return {@code false} if it is disabled
+   */
+  public boolean isEnabled(String deviceId) {
+    return !disabled.contains(deviceId);
+  }
+
+  /**
+   * Returns a device.
+   *
+   * @param deviceId the device
+   * @return its registration, or empty
+   */
+  public Optional<DeviceInfo> get(String deviceId) {
+    return engine.device(deviceId);
+  }
+
+  /**
+   * Creates a device; absent keys are generated.
+   *
+   * @param deviceId the device
+   * @param primaryKey its primary key, or {@code null}
+   * @param secondaryKey its secondary key, or {@code null}
+   * @param enabled whether it may connect
+   * @return the registration
+   * @throws RegistryException 409 if it exists
+   */
+  public DeviceInfo create(String deviceId, @Nullable String primaryKey, @Nullable String secondaryKey,
+      boolean enabled) {
+    synchronized (lock) {
+      if (engine.device(deviceId).isPresent()) {
+        throw new RegistryException(409, 409001, "A device with id " + deviceId + " is already registered");
+      }
+      if (enabled) {
+        disabled.remove(deviceId);
+      } else {
+        disabled.add(deviceId);
+      }
+      return engine.registerDevice(deviceId, orNewKey(primaryKey), orNewKey(secondaryKey));
+    }
+  }
+
+  /**
+   * Updates a device: keys given replace the current ones; the etag changes.
+   *
+   * @param deviceId the device
+   * @param primaryKey the new primary key, or {@code null} to keep it
+   * @param secondaryKey the new secondary key, or {@code null} to keep it
+   * @param enabled the new status, or {@code null} to keep it
+   * @param ifMatch {@code *} or the etag the caller read
+   * @return the updated registration
+   * @throws RegistryException 404 if no such device, 412 on an etag mismatch
+   */
+  public DeviceInfo update(String deviceId, @Nullable String primaryKey, @Nullable String secondaryKey,
+      @Nullable Boolean enabled, String ifMatch) {
+    DeviceInfo updated;
+    boolean disable;
+    synchronized (lock) {
+      DeviceInfo current = existing(deviceId);
+      checkEtag(current, ifMatch);
+      disable = Boolean.FALSE.equals(enabled) && isEnabled(deviceId);
+      if (Boolean.TRUE.equals(enabled)) {
+        disabled.remove(deviceId);
+      } else if (disable) {
+        disabled.add(deviceId);
+      }
+      updated = engine.updateDeviceKeys(deviceId,
+          primaryKey != null ? primaryKey : current.primaryKey(),
+          secondaryKey != null ? secondaryKey : current.secondaryKey());
+    }
+    if (disable) {
+      connections.closeAll(deviceId, "device disabled");
+    }
+    return updated;
+  }
+
+  /**
+   * Deletes a device; the engine closes its session.
+   *
+   * @param deviceId the device
+   * @param ifMatch {@code *}, the etag the caller read, or {@code null} (unconditional)
+   * @throws RegistryException 404 if no such device, 412 on an etag mismatch
+   */
+  public void delete(String deviceId, @Nullable String ifMatch) {
+    synchronized (lock) {
+      DeviceInfo current = existing(deviceId);
+      if (ifMatch != null) {
+        checkEtag(current, ifMatch);
+      }
+      engine.removeDevice(deviceId);
+      disabled.remove(deviceId);
+    }
+    connections.closeAll(deviceId, "device deleted");
+  }
+
+  private DeviceInfo existing(String deviceId) {
+    return engine.device(deviceId).orElseThrow(
+        () -> new RegistryException(404, 404001, "Device " + deviceId + " is not registered"));
+  }
+
+  private static void checkEtag(DeviceInfo current, String ifMatch) {
+    if (!"*".equals(ifMatch) && !current.etag().equals(ifMatch)) {
+      throw new RegistryException(412, 412002, "If-Match " + ifMatch + " does not match the etag "
+          + current.etag() + " of device " + current.deviceId());
+    }
+  }
+
+  private static String orNewKey(@Nullable String key) {
+    return key == null || key.isBlank() ? newKey() : key;
+  }
+}

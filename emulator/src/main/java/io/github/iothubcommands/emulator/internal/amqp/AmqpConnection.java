@@ -1,0 +1,439 @@
+package io.github.iothubcommands.emulator.internal.amqp;
+
+import io.github.iothubcommands.HubException;
+import io.github.iothubcommands.emulator.internal.DeviceConnections;
+import io.github.iothubcommands.testkit.engine.HubEngine;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.Symbol;
+import org.apache.qpid.proton.amqp.messaging.Source;
+import org.apache.qpid.proton.amqp.messaging.Target;
+import org.apache.qpid.proton.amqp.transport.AmqpError;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
+import org.apache.qpid.proton.engine.Collector;
+import org.apache.qpid.proton.engine.Connection;
+import org.apache.qpid.proton.engine.EndpointState;
+import org.apache.qpid.proton.engine.Event;
+import org.apache.qpid.proton.engine.Link;
+import org.apache.qpid.proton.engine.Receiver;
+import org.apache.qpid.proton.engine.Sasl;
+import org.apache.qpid.proton.engine.Sender;
+import org.apache.qpid.proton.engine.Session;
+import org.apache.qpid.proton.engine.Transport;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One proton-j engine (transport, connection, collector; no Reactor) fed by the plain bytes of one Netty
+ * channel, after its {@code SslHandler}. Runs on the channel's event loop; work from other threads enters
+ * through {@link #runOnLoop}.
+ */
+final class AmqpConnection extends ChannelInboundHandlerAdapter {
+  private static final Logger LOG = LoggerFactory.getLogger(AmqpConnection.class);
+  static final String CBS = "$cbs";
+  static final String C2D_INTAKE = "/messages/devicebound";
+  static final String FEEDBACK = "/messages/servicebound/feedback";
+  private static final Pattern DEVICE_ADDRESS =
+      Pattern.compile("^/devices/([^/]+)/(messages/devicebound|messages/events|methods/devicebound|twin)$");
+  /** An empty AMQP frame (size 8, doff 2, type AMQP, channel 0): a heartbeat, legal at any time after Open. */
+  private static final byte[] EMPTY_FRAME = {0, 0, 0, 8, 2, 0, 0, 0};
+
+  private final Channel channel;
+  private final HubEngine engine;
+  private final CbsAuthority authority;
+  private final FeedbackDispatcher feedback;
+  private final DeviceConnections deviceConnections;
+  private final AmqpServer.Settings settings;
+  private final Transport transport = Proton.transport();
+  private final Connection connection = Proton.connection();
+  private final Collector collector = Proton.collector();
+  private final Map<String, DeviceLinks> devices = new HashMap<>();
+  private @Nullable Instant serviceGrantExpiry;
+  private final Map<String, Instant> deviceGrantExpiry = new HashMap<>();
+  private @Nullable ScheduledFuture<?> tickTask;
+  private long tickDeadline;
+  private @Nullable ScheduledFuture<?> wakeups;
+  private boolean closing;
+  private boolean cleanedUp;
+
+  AmqpConnection(Channel channel, HubEngine engine, CbsAuthority authority, FeedbackDispatcher feedback,
+      DeviceConnections deviceConnections, AmqpServer.Settings settings) {
+    this.deviceConnections = deviceConnections;
+    this.channel = channel;
+    this.engine = engine;
+    this.authority = authority;
+    this.feedback = feedback;
+    this.settings = settings;
+    transport.setIdleTimeout((int) settings.idleTimeout().toMillis());
+    Sasl sasl = transport.sasl();
+    sasl.server();
+    sasl.setMechanisms("ANONYMOUS");
+    sasl.done(Sasl.SaslOutcome.PN_SASL_OK); // sent after the client's sasl-init
+    connection.collect(collector);
+    transport.bind(connection);
+  }
+
+  // ---------------------------------------------------------------- Netty side
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    ByteBuf buf = (ByteBuf) msg;
+    try {
+      while (buf.isReadable() && !closing) {
+        int capacity = transport.capacity();
+        if (capacity < 0) {
+          break; // the engine takes no more input
+        }
+        if (capacity == 0) {
+          process();
+          if (transport.capacity() == 0) {
+            LOG.warn("AMQP transport takes no input; closing the connection");
+            ctx.close();
+            break;
+          }
+          continue;
+        }
+        ByteBuffer tail = transport.tail();
+        int n = Math.min(tail.remaining(), buf.readableBytes());
+        int limit = tail.limit();
+        tail.limit(tail.position() + n);
+        buf.readBytes(tail);
+        tail.limit(limit);
+        process();
+      }
+    } finally {
+      ReferenceCountUtil.release(buf);
+    }
+    flush();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    cancel(tickTask);
+    cancel(wakeups);
+    transport.close_tail();
+    transport.close_head();
+    handleEvents();
+    cleanUp();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("AMQP connection from {} failed: {}", channel.remoteAddress(), cause.toString());
+    ctx.close();
+  }
+
+  private static void cancel(@Nullable ScheduledFuture<?> f) {
+    if (f != null) {
+      f.cancel(false);
+    }
+  }
+
+  /** Runs {@code task} on this connection's event loop, then lets the engine write. */
+  void runOnLoop(Runnable task) {
+    runOnLoop(task, () -> { });
+  }
+
+  /**
+   * Runs {@code task} on this connection's event loop, or {@code ifGone} (on any thread) when the connection is
+   * closed by then.
+   */
+  void runOnLoop(Runnable task, Runnable ifGone) {
+    try {
+      channel.eventLoop().execute(() -> {
+        if (cleanedUp) {
+          ifGone.run();
+          return;
+        }
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          LOG.warn("AMQP connection task failed", e);
+        }
+        handleEvents();
+        flush();
+      });
+    } catch (RejectedExecutionException e) {
+      ifGone.run();
+    }
+  }
+
+  private void process() {
+    transport.process();
+    handleEvents();
+  }
+
+  private void flush() {
+    if (!channel.isActive()) {
+      return;
+    }
+    boolean wrote = false;
+    while (true) {
+      int pending = transport.pending();
+      if (pending < 0) { // head closed: the engine has said all it will say
+        if (!closing) {
+          closing = true;
+          channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+        }
+        return;
+      }
+      if (pending == 0) {
+        break;
+      }
+      ByteBuffer head = transport.head();
+      ByteBuf out = channel.alloc().buffer(pending);
+      ByteBuffer view = head.duplicate();
+      view.limit(view.position() + pending);
+      out.writeBytes(view);
+      transport.pop(pending);
+      channel.write(out);
+      wrote = true;
+    }
+    if (wrote) {
+      channel.flush();
+    }
+    scheduleTick();
+  }
+
+  /** Heartbeats and idle-timeout checks: proton's {@code tick} says when it next needs a call. */
+  private void scheduleTick() {
+    long now = System.nanoTime() / 1_000_000;
+    long deadline = transport.tick(now);
+    if (deadline == 0 || (tickTask != null && !tickTask.isDone() && tickDeadline <= deadline)) {
+      return;
+    }
+    cancel(tickTask);
+    tickDeadline = deadline;
+    tickTask = channel.eventLoop().schedule(() -> {
+      tickTask = null;
+      handleEvents();
+      flush();
+    }, Math.max(1, deadline - now), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Empty frames at a short period to a connection with a feedback link: the service SDK's Reactor sleeps in
+   * select up to 3.1 s and notices a {@code stop()} from another thread only when bytes arrive.
+   */
+  private void startWakeups() {
+    long period = settings.wakeupPeriod().toMillis();
+    if (period <= 0 || wakeups != null) {
+      return;
+    }
+    wakeups = channel.eventLoop().scheduleAtFixedRate(() -> {
+      if (!closing && !cleanedUp && connection.getLocalState() == EndpointState.ACTIVE && channel.isActive()) {
+        flush(); // whole proton output first, so the frame never splits one of its frames
+        channel.writeAndFlush(channel.alloc().buffer(EMPTY_FRAME.length).writeBytes(EMPTY_FRAME));
+      }
+    }, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  // ---------------------------------------------------------------- proton events
+
+  private void handleEvents() {
+    Event e;
+    while ((e = collector.peek()) != null) {
+      try {
+        handle(e);
+      } catch (RuntimeException ex) {
+        LOG.warn("AMQP event {} failed", e.getType(), ex);
+      }
+      collector.pop();
+    }
+  }
+
+  private void handle(Event e) {
+    switch (e.getType()) {
+      case CONNECTION_REMOTE_OPEN -> {
+        connection.setContainer(settings.containerId());
+        connection.open();
+      }
+      case CONNECTION_REMOTE_CLOSE -> {
+        cleanUp();
+        connection.close();
+      }
+      case SESSION_REMOTE_OPEN -> {
+        Session s = e.getSession();
+        if (s.getLocalState() == EndpointState.UNINITIALIZED) {
+          s.setContext(new CbsEndpoint.Replies());
+          s.open();
+        }
+      }
+      case SESSION_REMOTE_CLOSE -> {
+        Session s = e.getSession();
+        for (Link l = connection.linkHead(null, null); l != null; l = l.next(null, null)) {
+          if (l.getSession() == s) {
+            closeEndpoint(l);
+          }
+        }
+        s.close();
+      }
+      case LINK_REMOTE_OPEN -> attach(e.getLink());
+      case LINK_REMOTE_CLOSE, LINK_REMOTE_DETACH -> {
+        Link l = e.getLink();
+        closeEndpoint(l);
+        if (l.getLocalState() != EndpointState.CLOSED) {
+          l.close();
+        }
+      }
+      case LINK_FLOW -> {
+        if (e.getLink().getContext() instanceof Endpoint ep) {
+          ep.onFlow();
+        }
+      }
+      case DELIVERY -> {
+        if (e.getLink().getContext() instanceof Endpoint ep) {
+          ep.onDelivery(e.getDelivery());
+        }
+      }
+      case TRANSPORT_ERROR -> LOG.debug("AMQP transport error: {}", e.getTransport().getCondition());
+      case TRANSPORT_CLOSED -> cleanUp();
+      default -> { }
+    }
+  }
+
+  /** Tells the link's endpoint it is gone, once. */
+  void closeEndpoint(Link l) {
+    if (l.getContext() instanceof Endpoint ep) {
+      l.setContext(null);
+      ep.onClosed();
+    }
+  }
+
+  private void cleanUp() {
+    if (cleanedUp) {
+      return;
+    }
+    cleanedUp = true;
+    List<Link> links = new ArrayList<>();
+    for (Link l = connection.linkHead(null, null); l != null; l = l.next(null, null)) {
+      links.add(l);
+    }
+    links.forEach(this::closeEndpoint);
+    new ArrayList<>(devices.values()).forEach(DeviceLinks::close);
+    devices.clear();
+  }
+
+  // ---------------------------------------------------------------- routing
+
+  private void attach(Link link) {
+    if (link.getLocalState() != EndpointState.UNINITIALIZED) {
+      return;
+    }
+    String address = link instanceof Sender
+        ? (link.getRemoteSource() instanceof Source s ? s.getAddress() : null)
+        : (link.getRemoteTarget() instanceof Target t ? t.getAddress() : null);
+    LOG.debug("attach {} {} '{}'", link instanceof Sender ? "sender" : "receiver", link.getName(), address);
+    if (address == null) {
+      refuse(link, AmqpError.INVALID_FIELD, "the link has no address");
+    } else if (CBS.equals(address)) {
+      CbsEndpoint.Replies replies = (CbsEndpoint.Replies) link.getSession().getContext();
+      accept(link);
+      if (link instanceof Receiver r) {
+        link.setContext(new CbsEndpoint(r, this, replies));
+        r.flow(CbsEndpoint.CREDIT);
+      } else {
+        Outbox box = new Outbox((Sender) link, () -> replies.outbox = null);
+        link.setContext(box);
+        replies.attach(box);
+      }
+    } else if (C2D_INTAKE.equals(address) && link instanceof Receiver r) {
+      if (serviceAuthorized(link)) {
+        accept(link);
+        link.setContext(new C2dIntake(r, engine));
+        r.flow(C2dIntake.CREDIT);
+      }
+    } else if (FEEDBACK.equals(address) && link instanceof Sender s) {
+      if (serviceAuthorized(link)) {
+        accept(link);
+        link.setContext(new FeedbackLink(s, this, feedback));
+        startWakeups();
+      }
+    } else {
+      Matcher m = DEVICE_ADDRESS.matcher(address);
+      if (!m.matches()) {
+        refuse(link, AmqpError.NOT_FOUND, "unknown address " + address);
+        return;
+      }
+      String deviceId = m.group(1);
+      Instant expiry = deviceGrantExpiry.get(deviceId);
+      if (expiry == null || !expiry.isAfter(engine.time().now())) {
+        refuse(link, AmqpError.UNAUTHORIZED_ACCESS, "no valid token for device " + deviceId);
+        return;
+      }
+      DeviceLinks d = devices.computeIfAbsent(deviceId, id -> new DeviceLinks(id, engine, this, deviceConnections));
+      accept(link);
+      try {
+        d.attach(m.group(2), link);
+      } catch (HubException ex) {
+        link.setContext(null);
+        link.setCondition(new ErrorCondition(AmqpError.NOT_FOUND, ex.getMessage()));
+        link.close();
+        devices.remove(deviceId, d);
+      }
+    }
+  }
+
+  private boolean serviceAuthorized(Link link) {
+    Instant expiry = serviceGrantExpiry;
+    if (expiry != null && expiry.isAfter(engine.time().now())) {
+      return true;
+    }
+    refuse(link, AmqpError.UNAUTHORIZED_ACCESS, "no valid service token on this connection");
+    return false;
+  }
+
+  private static void accept(Link link) {
+    link.setSource(link.getRemoteSource());
+    link.setTarget(link.getRemoteTarget());
+    link.setSenderSettleMode(link.getRemoteSenderSettleMode());
+    link.setReceiverSettleMode(link.getRemoteReceiverSettleMode());
+    link.open();
+  }
+
+  /** Attach with a null terminus, then detach with the error: how AMQP refuses a link. */
+  private static void refuse(Link link, Symbol condition, String description) {
+    LOG.debug("refusing link {}: {} {}", link.getName(), condition, description);
+    link.setSource(link instanceof Sender ? null : link.getRemoteSource());
+    link.setTarget(link instanceof Receiver ? null : link.getRemoteTarget());
+    link.open();
+    link.setCondition(new ErrorCondition(condition, description));
+    link.close();
+  }
+
+  // ---------------------------------------------------------------- claims-based security
+
+  /** Checks a put-token SAS token and remembers what it grants on this connection. */
+  CbsGrant authenticate(@Nullable String audience, @Nullable String token) {
+    CbsGrant grant = token == null ? new CbsGrant.Refused("no token") : authority.check(audience, token);
+    if (grant instanceof CbsGrant.Service s) {
+      serviceGrantExpiry = serviceGrantExpiry == null || s.expiry().isAfter(serviceGrantExpiry)
+          ? s.expiry() : serviceGrantExpiry;
+    } else if (grant instanceof CbsGrant.Device d) {
+      deviceGrantExpiry.merge(d.deviceId(), d.expiry(), (a, b) -> a.isAfter(b) ? a : b);
+    }
+    return grant;
+  }
+
+  void forget(String deviceId, DeviceLinks links) {
+    devices.remove(deviceId, links);
+  }
+}

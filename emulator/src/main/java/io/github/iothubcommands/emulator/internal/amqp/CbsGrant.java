@@ -1,0 +1,29 @@
+package io.github.iothubcommands.emulator.internal.amqp;
+
+import java.time.Instant;
+
+/** What a put-token request earned: service rights, one device's rights, or a refusal (HTTP-style 401). */
+public sealed interface CbsGrant {
+
+  /**
+   * Rights of a shared access policy: send C2D messages and receive feedback.
+   *
+   * @param expiry when the token expires
+   */
+  record Service(Instant expiry) implements CbsGrant {}
+
+  /**
+   * Rights of one device: its own links under {@code /devices/{id}/}.
+   *
+   * @param deviceId the device
+   * @param expiry when the token expires
+   */
+  record Device(String deviceId, Instant expiry) implements CbsGrant {}
+
+  /**
+   * A refused token.
+   *
+   * @param reason why, never containing the token or its signature
+   */
+  record Refused(String reason) implements CbsGrant {}
+}

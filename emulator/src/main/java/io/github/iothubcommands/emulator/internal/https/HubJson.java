@@ -1,0 +1,81 @@
+package io.github.iothubcommands.emulator.internal.https;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.iothubcommands.testkit.engine.DeviceInfo;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+/** JSON shapes of the hub's HTTPS API, as iot-service-client 2.1.9 parses them. */
+final class HubJson {
+  static final ObjectMapper JSON = new ObjectMapper();
+  /** .NET's DateTime.MinValue: what the hub reports for "never". */
+  static final String NEVER = "0001-01-01T00:00:00Z";
+
+  private HubJson() {}
+
+  /**
+   * An error body. The SDK unwraps {@code Message} and reads {@code errorCode} from the innermost JSON
+   * object, so the inner message is itself JSON.
+   */
+  static byte[] error(int errorCode, String message) {
+    ObjectNode inner = JSON.createObjectNode()
+        .put("errorCode", errorCode)
+        .put("trackingId", UUID.randomUUID().toString().replace("-", ""))
+        .put("message", message);
+    inner.putObject("info");
+    inner.put("timestampUtc", Instant.now().toString());
+    ObjectNode outer = JSON.createObjectNode().put("Message", inner.toString()).put("ExceptionMessage", "");
+    return bytes(outer);
+  }
+
+  /** A direct method reply: {@code {"status":s,"payload":p}}. */
+  static byte[] methodResult(int status, String payloadJson) {
+    ObjectNode o = JSON.createObjectNode().put("status", status);
+    o.set("payload", parse(payloadJson));
+    return bytes(o);
+  }
+
+  /** A registry entry as the hub returns it. */
+  static byte[] device(DeviceInfo d, boolean enabled) {
+    ObjectNode o = JSON.createObjectNode()
+        .put("deviceId", d.deviceId())
+        .put("generationId", d.generationId())
+        .put("etag", d.etag())
+        .put("connectionState", d.connected() ? "Connected" : "Disconnected")
+        .put("status", enabled ? "enabled" : "disabled")
+        .putNull("statusReason")
+        .put("connectionStateUpdatedTime", NEVER)
+        .put("statusUpdatedTime", NEVER)
+        .put("lastActivityTime", NEVER)
+        .put("cloudToDeviceMessageCount", d.cloudToDeviceMessageCount());
+    ObjectNode auth = o.putObject("authentication");
+    auth.putObject("symmetricKey").put("primaryKey", d.primaryKey()).put("secondaryKey", d.secondaryKey());
+    auth.putObject("x509Thumbprint").putNull("primaryThumbprint").putNull("secondaryThumbprint");
+    auth.put("type", "sas");
+    o.putObject("capabilities").put("iotEdge", false);
+    return bytes(o);
+  }
+
+  static JsonNode parse(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (JsonProcessingException e) {
+      // Location only: the body may hold keys, and parser messages quote it.
+      String where = e.getLocation() == null ? ""
+          : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+      throw new IllegalArgumentException("body is not well-formed JSON" + where);
+    }
+  }
+
+  static JsonNode parse(byte[] json) {
+    return parse(new String(json, StandardCharsets.UTF_8));
+  }
+
+  private static byte[] bytes(JsonNode node) {
+    return node.toString().getBytes(StandardCharsets.UTF_8);
+  }
+}

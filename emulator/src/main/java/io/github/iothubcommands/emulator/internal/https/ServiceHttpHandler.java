@@ -1,0 +1,220 @@
+package io.github.iothubcommands.emulator.internal.https;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.iothubcommands.HubError;
+import io.github.iothubcommands.HubException;
+import io.github.iothubcommands.emulator.internal.DeviceRegistry;
+import io.github.iothubcommands.emulator.internal.DeviceRegistry.RegistryException;
+import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
+import io.github.iothubcommands.spi.MethodInvocation;
+import io.github.iothubcommands.testkit.engine.DeviceInfo;
+import io.github.iothubcommands.testkit.engine.HubEngine;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes the service API: {@code POST /twins/{id}/methods} and {@code /devices/{id}} (GET, PUT, DELETE).
+ * A direct method completes from the engine's future, so no thread waits while the hub waits for the
+ * device. Stateless and shared by every connection.
+ */
+@ChannelHandler.Sharable
+final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger LOG = LoggerFactory.getLogger(ServiceHttpHandler.class);
+  /** The hub's defaults when the body leaves a timeout out. */
+  private static final int DEFAULT_RESPONSE_TIMEOUT_SECONDS = 30;
+
+  private final HubEngine engine;
+  private final DeviceRegistry registry;
+  private final SasVerifier verifier;
+
+  ServiceHttpHandler(HubEngine engine, DeviceRegistry registry, SasVerifier verifier) {
+    this.engine = engine;
+    this.registry = registry;
+    this.verifier = verifier;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+    String[] seg = uri.path().replaceAll("^/+", "").split("/");
+    for (int i = 0; i < seg.length; i++) {
+      seg[i] = URLDecoder.decode(seg[i], StandardCharsets.UTF_8);
+    }
+    HttpMethod method = req.method();
+    String override = req.headers().get("X-HTTP-Method-Override"); // the SDK sends PATCH as POST + this
+    if (override != null) {
+      method = HttpMethod.valueOf(override.toUpperCase(Locale.ROOT));
+    }
+    Responder out = new Responder(ctx, keepAlive);
+    List<String> apiVersion = uri.parameters().get("api-version");
+    if (apiVersion == null || apiVersion.isEmpty()) {
+      out.error(400, 400001, "the query parameter api-version is required");
+      return;
+    }
+    SasVerifier.Result auth = verifier.checkService(req.headers().get(HttpHeaderNames.AUTHORIZATION));
+    if (!auth.ok()) {
+      LOG.info("401 for {} {}: {}", method, uri.path(), auth.reason());
+      out.error(401, 401002, "IotHubUnauthorizedAccess: " + auth.reason());
+      return;
+    }
+    byte[] body = ByteBufUtil.getBytes(req.content());
+    try {
+      route(out, method, seg, body, unquote(req.headers().get(HttpHeaderNames.IF_MATCH)));
+    } catch (RegistryException e) {
+      out.error(e.httpStatus(), e.errorCode(), e.getMessage());
+    } catch (HubException e) {
+      out.error(e.error(), e.getMessage());
+    } catch (IllegalArgumentException e) {
+      out.error(400, 400004, e.getMessage());
+    }
+  }
+
+  private void route(Responder out, HttpMethod method, String[] seg, byte[] body, @Nullable String ifMatch) {
+    if (seg.length == 3 && seg[0].equals("twins") && seg[2].equals("methods")) {
+      if (!method.equals(HttpMethod.POST)) {
+        out.error(405, 405000, "direct methods take POST, not " + method);
+      } else {
+        invokeMethod(out, seg[1], body);
+      }
+    } else if (seg.length == 5 && seg[0].equals("twins") && seg[2].equals("modules") && seg[4].equals("methods")) {
+      out.error(404, 404010, "module " + seg[3] + " of device " + seg[1]
+          + " not found: the emulator does not emulate module identities");
+    } else if (seg.length == 2 && seg[0].equals("devices")) {
+      String id = seg[1];
+      if (method.equals(HttpMethod.GET)) {
+        Optional<DeviceInfo> d = registry.get(id);
+        if (d.isEmpty()) {
+          out.error(404, 404001, "Device " + id + " is not registered");
+        } else {
+          out.send(200, HubJson.device(d.get(), registry.isEnabled(id)));
+        }
+      } else if (method.equals(HttpMethod.PUT)) {
+        putDevice(out, id, body, ifMatch);
+      } else if (method.equals(HttpMethod.DELETE)) {
+        registry.delete(id, ifMatch);
+        out.send(204, null);
+      } else {
+        out.error(405, 405000, "/devices/{id} takes GET, PUT or DELETE, not " + method);
+      }
+    } else {
+      out.error(404, 404000, "the emulator does not serve " + method + " /" + String.join("/", seg)
+          + " (it serves direct methods and the device registry; see docs/emulator.md)");
+    }
+  }
+
+  private void invokeMethod(Responder out, String deviceId, byte[] body) {
+    JsonNode o = HubJson.parse(body);
+    String name = o.path("methodName").asText("");
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("methodName is required");
+    }
+    int response = o.path("responseTimeoutInSeconds").asInt(DEFAULT_RESPONSE_TIMEOUT_SECONDS);
+    int connect = o.path("connectTimeoutInSeconds").asInt(0);
+    JsonNode payload = o.get("payload");
+    String payloadJson = payload == null ? "null" : payload.toString();
+    engine.invoke(new MethodInvocation(deviceId, name, payloadJson, Duration.ofSeconds(connect),
+        Duration.ofSeconds(response))).whenComplete((r, err) -> {
+          if (err == null) {
+            out.send(200, HubJson.methodResult(r.status(), r.payloadJson()));
+            return;
+          }
+          Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+          if (cause instanceof HubException e) {
+            out.error(e.error(), e.getMessage());
+          } else {
+            LOG.warn("Direct method {} on {} failed", name, deviceId, cause);
+            out.error(HubError.SERVER_ERROR, "internal error");
+          }
+        });
+  }
+
+  private void putDevice(Responder out, String deviceId, byte[] body, @Nullable String ifMatch) {
+    JsonNode o = HubJson.parse(body);
+    String bodyId = text(o, "deviceId");
+    if (bodyId != null && !bodyId.equals(deviceId)) {
+      throw new IllegalArgumentException("deviceId in the body must match the URL's " + deviceId
+          + ", but was " + bodyId);
+    }
+    JsonNode sym = o.path("authentication").path("symmetricKey");
+    String primary = text(sym, "primaryKey");
+    String secondary = text(sym, "secondaryKey");
+    String status = text(o, "status");
+    Boolean enabled = status == null ? null : status.equalsIgnoreCase("enabled"); // SDK: enum name "Enabled"
+    DeviceInfo d = ifMatch == null
+        ? registry.create(deviceId, primary, secondary, enabled == null || enabled)
+        : registry.update(deviceId, primary, secondary, enabled, ifMatch);
+    out.send(200, HubJson.device(d, registry.isEnabled(deviceId)));
+  }
+
+  private static @Nullable String text(JsonNode o, String field) {
+    JsonNode v = o.get(field);
+    return v == null || v.isNull() || v.asText().isEmpty() ? null : v.asText();
+  }
+
+  private static @Nullable String unquote(@Nullable String etag) {
+    if (etag == null) {
+      return null;
+    }
+    String t = etag.trim();
+    return t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") ? t.substring(1, t.length() - 1) : t;
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("HTTPS connection failed: {}", cause.toString());
+    ctx.close();
+  }
+
+  /** Writes one response; safe from any thread. */
+  private static final class Responder {
+    final ChannelHandlerContext ctx;
+    final boolean keepAlive;
+
+    Responder(ChannelHandlerContext ctx, boolean keepAlive) {
+      this.ctx = ctx;
+      this.keepAlive = keepAlive;
+    }
+
+    void error(HubError e, String message) {
+      error(e.httpStatus() == 0 ? 500 : e.httpStatus(), e.errorCode() == 0 ? 500001 : e.errorCode(), message);
+    }
+
+    void error(int status, int errorCode, String message) {
+      send(status, HubJson.error(errorCode, message));
+    }
+
+    void send(int status, byte @Nullable [] body) {
+      FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+          body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
+      if (body != null) {
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
+      }
+      HttpUtil.setContentLength(res, body == null ? 0 : body.length);
+      HttpUtil.setKeepAlive(res, keepAlive);
+      ctx.writeAndFlush(res);
+    }
+  }
+}

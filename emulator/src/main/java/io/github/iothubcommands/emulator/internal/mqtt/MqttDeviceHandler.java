@@ -1,0 +1,360 @@
+package io.github.iothubcommands.emulator.internal.mqtt;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.iothubcommands.HubException;
+import io.github.iothubcommands.emulator.internal.DeviceConnections;
+import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
+import io.github.iothubcommands.testkit.engine.DeliveredMessage;
+import io.github.iothubcommands.testkit.engine.DeviceEndpoint;
+import io.github.iothubcommands.testkit.engine.DeviceSession;
+import io.github.iothubcommands.testkit.engine.HubEngine;
+import io.github.iothubcommands.testkit.engine.MethodRequest;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.mqtt.MqttConnectMessage;
+import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
+import io.netty.handler.codec.mqtt.MqttFixedHeader;
+import io.netty.handler.codec.mqtt.MqttMessage;
+import io.netty.handler.codec.mqtt.MqttMessageBuilders;
+import io.netty.handler.codec.mqtt.MqttMessageIdVariableHeader;
+import io.netty.handler.codec.mqtt.MqttMessageType;
+import io.netty.handler.codec.mqtt.MqttPubAckMessage;
+import io.netty.handler.codec.mqtt.MqttPublishMessage;
+import io.netty.handler.codec.mqtt.MqttPublishVariableHeader;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.netty.handler.codec.mqtt.MqttSubAckMessage;
+import io.netty.handler.codec.mqtt.MqttSubAckPayload;
+import io.netty.handler.codec.mqtt.MqttSubscribeMessage;
+import io.netty.handler.codec.mqtt.MqttTopicSubscription;
+import io.netty.handler.codec.mqtt.MqttUnsubAckMessage;
+import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One device connection: MQTT packets in, engine calls out ({@link DeviceSession}); engine deliveries in
+ * ({@link DeviceEndpoint}), MQTT packets out. Inbound packets run on the channel's event loop; the engine
+ * may call the endpoint methods from any thread, and they only enqueue writes on the channel.
+ */
+final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> implements DeviceEndpoint {
+  private static final Logger LOG = LoggerFactory.getLogger(MqttDeviceHandler.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  static final String METHODS_FILTER = "$iothub/methods/POST/#";
+  static final String METHOD_RESPONSE_PREFIX = "$iothub/methods/res/";
+  static final String TWIN_PREFIX = "$iothub/twin/";
+
+  private final HubEngine engine;
+  private final SasVerifier verifier;
+  private final DeviceConnections connections;
+  private final Consumer<String> closer = this::closeConnection;
+  private @Nullable Channel channel;
+  private volatile @Nullable String deviceId;
+  private volatile @Nullable DeviceSession session;
+  /** MQTT packet id of an unacknowledged C2D publish → the delivery's lock token. */
+  private final Map<Integer, String> c2dInFlight = new ConcurrentHashMap<>();
+  private int nextPacketId;
+
+  MqttDeviceHandler(HubEngine engine, SasVerifier verifier, DeviceConnections connections) {
+    this.engine = engine;
+    this.verifier = verifier;
+    this.connections = connections;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    channel = ctx.channel();
+    super.channelActive(ctx);
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, MqttMessage msg) {
+    if (msg.decoderResult().isFailure()) {
+      LOG.debug("Undecodable MQTT packet from {}, closing: {}", deviceId, msg.decoderResult().cause().toString());
+      ctx.close();
+      return;
+    }
+    MqttMessageType type = msg.fixedHeader().messageType();
+    DeviceSession s = session;
+    if (s == null) {
+      if (type == MqttMessageType.CONNECT) {
+        onConnect(ctx, (MqttConnectMessage) msg);
+      } else {
+        ctx.close(); // MQTT-3.1.0-1: the first packet is CONNECT
+      }
+      return;
+    }
+    switch (type) {
+      case SUBSCRIBE -> onSubscribe(ctx, s, (MqttSubscribeMessage) msg);
+      case UNSUBSCRIBE -> ctx.writeAndFlush(new MqttUnsubAckMessage(fixed(MqttMessageType.UNSUBACK),
+          MqttMessageIdVariableHeader.from(((MqttUnsubscribeMessage) msg).variableHeader().messageId())));
+      case PUBLISH -> onPublish(ctx, s, (MqttPublishMessage) msg);
+      case PUBACK -> {
+        String lockToken = c2dInFlight.remove(((MqttMessageIdVariableHeader) msg.variableHeader()).messageId());
+        if (lockToken != null) {
+          s.complete(lockToken); // MQTT has one settlement: PUBACK completes
+        }
+      }
+      case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
+      case DISCONNECT -> ctx.close();
+      default -> { // a second CONNECT, QoS 2 packets, server-only packets
+        LOG.debug("Unexpected MQTT packet {} from {}, closing", type, deviceId);
+        ctx.close();
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- CONNECT
+
+  private void onConnect(ChannelHandlerContext ctx, MqttConnectMessage m) {
+    if (m.variableHeader().version() != 4) {
+      refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
+      return;
+    }
+    String clientId = m.payload().clientIdentifier();
+    if (clientId == null || clientId.isEmpty() || clientId.contains("/")) {
+      // {deviceId}/{moduleId} would be a module identity: modules are not emulated.
+      refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
+      return;
+    }
+    String userName = m.payload().userName();
+    byte[] password = m.payload().passwordInBytes();
+    // user name: {hostName}/{deviceId}/?api-version=…&DeviceClientType=…
+    String[] parts = userName == null ? new String[0] : userName.split("/", 3);
+    SasVerifier.Result auth;
+    if (parts.length < 3 || !parts[1].equals(clientId)) {
+      auth = new SasVerifier.Result(false, "user name does not start with {host}/" + clientId + "/");
+    } else {
+      auth = verifier.checkDevice(clientId, parts[0],
+          password == null ? null : new String(password, StandardCharsets.UTF_8));
+    }
+    if (!auth.ok()) {
+      LOG.info("Refusing MQTT connection of device {}: {}", clientId, auth.reason());
+      refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+      return;
+    }
+    try {
+      session = engine.connect(clientId, this);
+    } catch (HubException e) { // deleted between the check and now, or engine closed
+      LOG.info("Refusing MQTT connection of device {}: {}", clientId, e.getMessage());
+      refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+      return;
+    }
+    deviceId = clientId;
+    connections.add(clientId, closer);
+    // Replace the connect timeout by the keep-alive watchdog (MQTT-3.1.2-24: 1.5 × keep-alive).
+    int keepAlive = m.variableHeader().keepAliveTimeSeconds();
+    ctx.pipeline().remove(MqttDeviceServer.CONNECT_TIMEOUT_HANDLER);
+    if (keepAlive > 0) {
+      ctx.pipeline().addBefore(MqttDeviceServer.DECODER, "keepAlive",
+          new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
+    }
+    ctx.writeAndFlush(MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
+        .sessionPresent(false).build());
+    LOG.debug("Device {} connected over MQTT, keep-alive {} s", clientId, keepAlive);
+  }
+
+  private static void refuse(ChannelHandlerContext ctx, MqttConnectReturnCode code) {
+    ctx.writeAndFlush(MqttMessageBuilders.connAck().returnCode(code).sessionPresent(false).build())
+        .addListener(ChannelFutureListener.CLOSE);
+  }
+
+  // ---------------------------------------------------------------- SUBSCRIBE
+
+  private void onSubscribe(ChannelHandlerContext ctx, DeviceSession s, MqttSubscribeMessage m) {
+    String c2dFilter = "devices/" + deviceId + "/messages/devicebound/#";
+    int[] granted = new int[m.payload().topicSubscriptions().size()];
+    boolean messages = false;
+    boolean methods = false;
+    int i = 0;
+    for (MqttTopicSubscription sub : m.payload().topicSubscriptions()) {
+      String filter = sub.topicFilter();
+      int qos = Math.min(sub.qualityOfService().value(), 1); // IoT Hub has no QoS 2
+      if (filter.equals(c2dFilter)) {
+        messages = true;
+      } else if (filter.equals(METHODS_FILTER)) {
+        methods = true;
+      } else if (!filter.startsWith(TWIN_PREFIX)) { // twin subscriptions are granted, twin is not emulated
+        qos = MqttQoS.FAILURE.value();
+      }
+      granted[i++] = qos;
+    }
+    ctx.writeAndFlush(new MqttSubAckMessage(fixed(MqttMessageType.SUBACK),
+        MqttMessageIdVariableHeader.from(m.variableHeader().messageId()), new MqttSubAckPayload(granted)));
+    // Tell the engine after SUBACK is written, so a waiting method request cannot overtake it.
+    if (messages) {
+      s.subscribeMessages();
+    }
+    if (methods) {
+      s.subscribeMethods();
+    }
+  }
+
+  // ---------------------------------------------------------------- PUBLISH from the device
+
+  private void onPublish(ChannelHandlerContext ctx, DeviceSession s, MqttPublishMessage m) {
+    String topic = m.variableHeader().topicName();
+    MqttQoS qos = m.fixedHeader().qosLevel();
+    if (qos == MqttQoS.EXACTLY_ONCE) {
+      ctx.close();
+      return;
+    }
+    if (topic.startsWith(METHOD_RESPONSE_PREFIX)) {
+      if (!onMethodResponse(s, topic.substring(METHOD_RESPONSE_PREFIX.length()), m)) {
+        LOG.debug("Malformed method response topic {} from {}, closing", topic, deviceId);
+        ctx.close();
+        return;
+      }
+    } else if (topic.startsWith("devices/" + deviceId + "/messages/events/")) {
+      LOG.debug("Telemetry from {} dropped (not emulated)", deviceId);
+    } else if (topic.startsWith(TWIN_PREFIX)) {
+      LOG.debug("Twin operation {} from {} ignored (not emulated)", topic, deviceId);
+    } else {
+      LOG.debug("Publish on unknown topic {} from {}, closing", topic, deviceId);
+      ctx.close();
+      return;
+    }
+    if (qos == MqttQoS.AT_LEAST_ONCE) {
+      ctx.writeAndFlush(new MqttPubAckMessage(fixed(MqttMessageType.PUBACK),
+          MqttMessageIdVariableHeader.from(m.variableHeader().packetId())));
+    }
+  }
+
+  /** {@code {status}/?$rid={rid}}. */
+  private static boolean onMethodResponse(DeviceSession s, String rest, MqttPublishMessage m) {
+    int slash = rest.indexOf('/');
+    int q = rest.indexOf('?');
+    if (slash < 0 || q < slash) {
+      return false;
+    }
+    int status;
+    try {
+      status = Integer.parseInt(rest.substring(0, slash));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    String rid = PropertyBag.parse(rest.substring(q + 1)).get("$rid");
+    if (rid == null) {
+      return false;
+    }
+    if (!s.respond(rid, status, payloadJson(ByteBufUtil.getBytes(m.payload())))) {
+      LOG.debug("Late or unknown method response {} dropped", rid);
+    }
+    return true;
+  }
+
+  /** The device's bytes as JSON text: empty → {@code null}; not JSON → a JSON string. */
+  private static String payloadJson(byte[] bytes) {
+    String s = new String(bytes, StandardCharsets.UTF_8);
+    if (s.isBlank()) {
+      return "null";
+    }
+    try {
+      JSON.readTree(s);
+      return s;
+    } catch (JsonProcessingException e) {
+      try {
+        return JSON.writeValueAsString(s);
+      } catch (JsonProcessingException impossible) {
+        throw new IllegalStateException(impossible);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- DeviceEndpoint (engine → device)
+
+  @Override
+  public void invokeMethod(MethodRequest request) {
+    Channel ch = channel;
+    if (ch == null) {
+      return;
+    }
+    // The hub sends method requests with QoS 0: the SDK does not acknowledge them.
+    String topic = "$iothub/methods/POST/" + request.methodName() + "/?$rid=" + request.requestId();
+    ch.writeAndFlush(new MqttPublishMessage(fixed(MqttMessageType.PUBLISH),
+        new MqttPublishVariableHeader(topic, 0),
+        Unpooled.wrappedBuffer(request.payloadJson().getBytes(StandardCharsets.UTF_8))));
+  }
+
+  @Override
+  public void deliverMessage(DeliveredMessage message) {
+    Channel ch = channel;
+    if (ch == null) {
+      return;
+    }
+    ch.eventLoop().execute(() -> {
+      int packetId = allocatePacketId();
+      c2dInFlight.put(packetId, message.lockToken());
+      ch.writeAndFlush(new MqttPublishMessage(
+          new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.AT_LEAST_ONCE, false, 0),
+          new MqttPublishVariableHeader(PropertyBag.c2dTopic(message.message()), packetId),
+          Unpooled.wrappedBuffer(message.message().payload())));
+    });
+  }
+
+  /** On the event loop. */
+  private int allocatePacketId() {
+    do {
+      nextPacketId = nextPacketId >= 65535 ? 1 : nextPacketId + 1;
+    } while (c2dInFlight.containsKey(nextPacketId));
+    return nextPacketId;
+  }
+
+  @Override
+  public void disconnected(String reason) {
+    closeConnection(reason);
+  }
+
+  private void closeConnection(String reason) {
+    Channel ch = channel;
+    if (ch != null) {
+      LOG.debug("Closing MQTT connection of {}: {}", deviceId, reason);
+      ch.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof IdleStateEvent) {
+      LOG.debug("MQTT client {} silent past its keep-alive or connect timeout, closing", deviceId);
+      ctx.close();
+      return;
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    DeviceSession s = session;
+    String id = deviceId;
+    if (s != null && id != null) {
+      connections.remove(id, closer);
+      s.close(); // a locked message returns to the queue when its lock expires (engine semantics)
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.debug("MQTT connection of {} failed: {}", deviceId, cause.toString());
+    ctx.close();
+  }
+
+  private static MqttFixedHeader fixed(MqttMessageType type) {
+    return new MqttFixedHeader(type, false, MqttQoS.AT_MOST_ONCE, false, 0);
+  }
+}

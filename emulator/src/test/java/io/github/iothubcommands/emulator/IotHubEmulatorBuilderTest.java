@@ -1,0 +1,37 @@
+package io.github.iothubcommands.emulator;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 5, unit = TimeUnit.SECONDS)
+class IotHubEmulatorBuilderTest {
+
+  @Test
+  void portOutOfRangeIsRefusedNamingFieldRuleAndValue() {
+    assertThatThrownBy(() -> IotHubEmulator.builder().httpsPort(70000))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("httpsPort must be between 0 and 65535, but was 70000");
+    assertThatThrownBy(() -> IotHubEmulator.builder().mqttPort(-1))
+        .hasMessage("mqttPort must be between 0 and 65535, but was -1");
+  }
+
+  @Test
+  void badDeviceIdIsRefusedNamingFieldRuleAndValue() {
+    assertThatThrownBy(() -> IotHubEmulator.builder().devices("ok", "has space"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("deviceId must be 1 to 128 characters")
+        .hasMessageEndingWith("but was 'has space'");
+    assertThatThrownBy(() -> IotHubEmulator.builder().devices("")).hasMessageEndingWith("but was ''");
+  }
+
+  @Test
+  void badHubNameIsRefusedNamingFieldRuleAndValue() {
+    assertThatThrownBy(() -> IotHubEmulator.builder().hubName("-x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("hubName must be 3 to 50 letters, digits and hyphens, not starting or ending with a hyphen,"
+            + " but was '-x'");
+  }
+}

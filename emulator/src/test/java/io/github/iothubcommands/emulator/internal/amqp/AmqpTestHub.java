@@ -1,0 +1,112 @@
+package io.github.iothubcommands.emulator.internal.amqp;
+
+import com.azure.core.credential.AzureSasCredential;
+import com.microsoft.azure.sdk.iot.device.ClientOptions;
+import com.microsoft.azure.sdk.iot.device.DeviceClient;
+import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.service.messaging.AcknowledgementType;
+import com.microsoft.azure.sdk.iot.service.messaging.FeedbackBatch;
+import com.microsoft.azure.sdk.iot.service.messaging.FeedbackRecord;
+import com.microsoft.azure.sdk.iot.service.messaging.IotHubServiceClientProtocol;
+import com.microsoft.azure.sdk.iot.service.messaging.MessageFeedbackProcessorClient;
+import com.microsoft.azure.sdk.iot.service.messaging.MessageFeedbackProcessorClientOptions;
+import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
+import com.microsoft.azure.sdk.iot.service.messaging.MessagingClientOptions;
+import io.github.iothubcommands.emulator.IotHubEmulator;
+import io.github.iothubcommands.emulator.internal.DeviceRegistry;
+import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
+import io.github.iothubcommands.emulator.internal.auth.SasToken;
+import io.github.iothubcommands.testkit.engine.HubEngine;
+import io.github.iothubcommands.testkit.engine.HubLimits;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+
+/**
+ * An emulator (AMQPS on 127.0.0.1:5671; HTTPS and MQTT on any free port) and the real Azure SDK clients
+ * pointed at it. One per test; closing it closes the clients it made, then the emulator.
+ */
+final class AmqpTestHub implements AutoCloseable {
+  /** Feedback batches every 200 ms instead of 15 s, so tests need not wait. */
+  static final HubLimits FAST_FEEDBACK = HubLimits.custom().feedbackBatchInterval(Duration.ofMillis(200)).build();
+
+  final IotHubEmulator emulator;
+  final HubEngine engine;
+  private final List<AutoCloseable> clients = new ArrayList<>();
+
+  AmqpTestHub(HubLimits limits, String... deviceIds) {
+    emulator = IotHubEmulator.builder().devices(deviceIds).limits(limits).httpsPort(0).mqttPort(0).start();
+    engine = emulator.engine();
+  }
+
+  static String newKey() {
+    return DeviceRegistry.newKey();
+  }
+
+  /** An opened messaging client made from the emulator's connection string (it dials localhost:5671). */
+  MessagingClient messagingClient() throws Exception {
+    MessagingClient c = new MessagingClient(emulator.serviceConnectionString(), IotHubServiceClientProtocol.AMQPS,
+        MessagingClientOptions.builder().sslContext(emulator.sslContext()).build());
+    c.open();
+    clients.add(c::close);
+    return c;
+  }
+
+  /** A messaging client whose SAS token is signed with {@code key}; not opened, not closed. */
+  MessagingClient messagingClientSignedWith(String key) {
+    String token = SasToken.build(EmulatorRuntime.SERVICE_HOST, key, Instant.now().plusSeconds(3600).getEpochSecond(),
+        EmulatorRuntime.POLICY_NAME);
+    return new MessagingClient(EmulatorRuntime.SERVICE_HOST, new AzureSasCredential(token),
+        IotHubServiceClientProtocol.AMQPS, MessagingClientOptions.builder().sslContext(emulator.sslContext()).build());
+  }
+
+  /** A started feedback client on the credential constructor. */
+  MessageFeedbackProcessorClient feedbackClient(Function<FeedbackBatch, AcknowledgementType> processor)
+      throws Exception {
+    MessageFeedbackProcessorClient c = new MessageFeedbackProcessorClient(EmulatorRuntime.SERVICE_HOST,
+        new AzureSasCredential(emulator.serviceSasToken()), IotHubServiceClientProtocol.AMQPS, processor,
+        MessageFeedbackProcessorClientOptions.builder().sslContext(emulator.sslContext()).build());
+    c.start();
+    clients.add(c::stop);
+    return c;
+  }
+
+  /** A started feedback client that completes every batch; returns the records it received. */
+  BlockingQueue<FeedbackRecord> completingFeedbackClient() throws Exception {
+    BlockingQueue<FeedbackRecord> records = new LinkedBlockingQueue<>();
+    feedbackClient(batch -> {
+      records.addAll(batch.getRecords());
+      return AcknowledgementType.COMPLETE;
+    });
+    return records;
+  }
+
+  /** An unopened AMQPS device client; closed with the hub. */
+  DeviceClient deviceClient(String deviceId) {
+    return device(emulator.deviceConnectionString(deviceId));
+  }
+
+  /** An unopened AMQPS device client with the wrong key. */
+  DeviceClient deviceClientSignedWith(String deviceId, String key) {
+    return device("HostName=" + EmulatorRuntime.DEVICE_HOST + ";DeviceId=" + deviceId + ";SharedAccessKey=" + key);
+  }
+
+  private DeviceClient device(String connectionString) {
+    DeviceClient c = new DeviceClient(connectionString, IotHubClientProtocol.AMQPS,
+        ClientOptions.builder().sslContext(emulator.sslContext()).build());
+    clients.add(c::close);
+    return c;
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (int i = clients.size() - 1; i >= 0; i--) {
+      clients.get(i).close();
+    }
+    emulator.close();
+  }
+}
