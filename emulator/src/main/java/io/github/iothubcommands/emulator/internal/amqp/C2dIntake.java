@@ -7,7 +7,6 @@ import io.github.iothubcommands.testkit.engine.HubEngine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -18,7 +17,6 @@ import org.apache.qpid.proton.amqp.transport.DeliveryState;
 import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.message.Message;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +74,7 @@ final class C2dIntake implements Endpoint {
       String value = String.valueOf(e.getValue());
       if (ACK.equals(e.getKey())) {
         try {
-          ack = acknowledgement(value);
+          ack = Acknowledgement.fromWireValue(value); // also the SDK's positiveonly / negativeonly
         } catch (IllegalArgumentException ex) {
           return AmqpCodec.rejected("amqp:invalid-field", "Error code: 400000; " + ex.getMessage());
         }
@@ -99,15 +97,6 @@ final class C2dIntake implements Endpoint {
       LOG.debug("C2D message {} refused: {}", message.messageId(), e.getMessage());
       return AmqpCodec.rejected(condition(e), "Error code: " + e.error().errorCode() + "; " + e.getMessage());
     }
-  }
-
-  /**
-   * Parses {@code iothub-ack}: the documented {@code none / positive / negative / full}, and the {@code
-   * positiveonly / negativeonly} the Java service SDK sends ({@code DeliveryAcknowledgement.name().toLowerCase()}).
-   */
-  static Acknowledgement acknowledgement(@Nullable String wire) {
-    String v = wire == null ? "" : wire.toLowerCase(Locale.ROOT);
-    return Acknowledgement.fromWireValue(v.endsWith("only") ? v.substring(0, v.length() - 4) : v);
   }
 
   /** The error condition the service SDK turns into the matching exception. */
