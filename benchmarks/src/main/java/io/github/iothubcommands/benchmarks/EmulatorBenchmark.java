@@ -44,6 +44,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -58,40 +59,59 @@ import org.openjdk.jmh.infra.ThreadParams;
  * a result reads as a ratio.
  *
  * <ul>
- *   <li>{@link #c2dSendAsync}: {@code MessagingClient.sendAsync} over AMQPS, {@value #C2D_WINDOW} sends in
+ *   <li>{@link #c2dSendAsync}: {@code MessagingClient.sendAsync} over AMQPS, {@code window} sends in
  *       flight, to {@value #C2D_DEVICES} devices; an operation is an acknowledged send (the hub accepted it
- *       into the device's queue). Queues are deep enough for a whole iteration and purged after each.
+ *       into the device's queue). Queues have IoT Hub's default depth and are emptied after each batch.
  *       Baseline: {@link #c2dBaselineEngine}, {@code HubEngine.enqueue} of the same messages.
  *   <li>{@link #directMethodInvoke}: {@code DirectMethodsClient.invoke} over HTTPS from {@value
  *       #METHOD_THREADS} threads, answered by {@value #METHOD_THREADS} {@code DeviceClient}s over MQTT (one
- *       per calling thread). Baseline: {@link #directMethodBaselineEngine}, {@code HubEngine.invoke}
+ *       per calling thread, SDK default options). The SDK's {@code HttpsURLConnection} keeps connections
+ *       alive, so calls do not pay a TLS handshake each. Baseline: {@link #directMethodBaselineEngine}, {@code HubEngine.invoke}
  *       answered at once by an in-memory device endpoint, from as many threads.
  * </ul>
+ *
+ * <p>The SDK clients and the emulator share the JVM and its cores, as in a test. Warm-up is long for the
+ * emulator benchmarks: the SDKs, Netty, TLS and Paho take tens of seconds to JIT-compile.
  *
  * <p>The emulator binds AMQPS 5671 and MQTT 8883 (the SDKs always dial them) and HTTPS on a free port; no
  * other emulator may run meanwhile. Run it as docs/benchmarks.md says; the build only compiles it.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 5)
-@Measurement(iterations = 3, time = 5)
+@Warmup(iterations = 1, time = 2)
+@Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class EmulatorBenchmark {
   /** Devices the C2D messages go to, round robin. */
   static final int C2D_DEVICES = 100;
-  /** Sends per benchmark invocation; the invocation ends when all are acknowledged. */
-  static final int C2D_BATCH = 2_000;
+  /**
+   * Sends per benchmark invocation; the invocation ends when all are acknowledged, and the queues are
+   * emptied after it (untimed), so {@code C2D_BATCH / C2D_DEVICES} stays under the default queue depth of 50.
+   */
+  static final int C2D_BATCH = 4_000;
   /** Sends in flight (sent, not yet acknowledged). */
-  static final int C2D_WINDOW = 256;
-  /** Calling threads, and devices answering (one per thread). */
-  static final int METHOD_THREADS = 16;
+  /**
+   * Calling threads, and devices answering (one per thread). Many, because a {@code DeviceClient} answers
+   * about 100 methods/s at most: the device SDK runs its receive and send tasks with a fixed delay of
+   * {@code ClientOptions.receiveInterval} / {@code sendInterval} (10 ms) after each run.
+   */
+  static final int METHOD_THREADS = 32;
 
-  /** Queue depth for the C2D benchmarks: room for every message of an iteration (purged after it). */
-  static final HubLimits DEEP_QUEUES = HubLimits.custom().queueDepth(1_000_000).build();
   static final byte[] C2D_PAYLOAD = "{\"command\":\"reboot\",\"delay\":3}".getBytes(StandardCharsets.UTF_8);
   static final String METHOD_NAME = "ping";
   static final String METHOD_REPLY = "{\"pong\":true}";
   static final Duration METHOD_RESPONSE_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Empties every device's queue and checks that it held exactly one batch. */
+  static void checkDrained(HubEngine engine, String[] devices) {
+    int queued = 0;
+    for (String id : devices) {
+      queued += engine.purge(id);
+    }
+    if (queued != C2D_BATCH) {
+      throw new IllegalStateException("expected " + C2D_BATCH + " queued messages, found " + queued);
+    }
+  }
 
   static List<String> deviceIds(String prefix, int count) {
     List<String> ids = new ArrayList<>(count);
@@ -101,13 +121,21 @@ public class EmulatorBenchmark {
     return ids;
   }
 
-  /** An emulator with {@value #C2D_DEVICES} devices and deep queues, and an opened {@code MessagingClient}. */
+  /**
+   * An emulator with {@value #C2D_DEVICES} devices (IoT Hub's default limits) and a {@code MessagingClient}
+   * opened afresh for each iteration: the SDK's C2D sender schedules one more self-renewing 200 ms timer
+   * on its reactor for every flow frame it receives, so a long-lived client slows down as they pile up.
+   */
   @State(Scope.Benchmark)
   public static class EmulatorC2d {
+    /** Sends in flight (sent, not yet acknowledged); at most {@value #C2D_BATCH}. */
+    @Param({"256", "4000"})
+    public int window;
+
     IotHubEmulator hub;
     MessagingClient messaging;
     String[] devices;
-    final Semaphore window = new Semaphore(C2D_WINDOW);
+    Semaphore inFlight;
     final AtomicReference<Throwable> failure = new AtomicReference<>();
     final AtomicLong sequence = new AtomicLong();
     final Consumer<SendResult> onSent = result -> {
@@ -115,44 +143,50 @@ public class EmulatorBenchmark {
         failure.compareAndSet(null, result.getException() != null ? result.getException()
             : new IllegalStateException("send not acknowledged"));
       }
-      window.release();
+      inFlight.release();
     };
 
-    /**
-     * Starts the emulator (HTTPS and MQTT on free ports: only AMQPS is used) and opens the client.
-     *
-     * @throws Exception if the client cannot open
-     */
+    /** Starts the emulator (HTTPS and MQTT on free ports: only AMQPS is used). */
     @Setup(Level.Trial)
-    public void start() throws Exception {
+    public void start() {
       List<String> ids = deviceIds("c2d", C2D_DEVICES);
       devices = ids.toArray(String[]::new);
-      hub = IotHubEmulator.builder().devices(ids).limits(DEEP_QUEUES).httpsPort(0).mqttPort(0).start();
+      inFlight = new Semaphore(window);
+      hub = IotHubEmulator.builder().devices(ids).httpsPort(0).mqttPort(0).start();
+    }
+
+    /**
+     * Opens a new client.
+     *
+     * @throws Exception if it cannot open
+     */
+    @Setup(Level.Iteration)
+    public void open() throws Exception {
       messaging = new MessagingClient(hub.serviceConnectionString(), IotHubServiceClientProtocol.AMQPS,
           MessagingClientOptions.builder().sslContext(hub.sslContext()).build());
       messaging.open();
     }
 
-    /** Empties every queue, so each iteration starts alike and memory stays bounded. */
-    @TearDown(Level.Iteration)
-    public void purge() {
-      for (String id : devices) {
-        hub.engine().purge(id);
-      }
+    /** Empties every queue after each batch (a batch puts {@value #C2D_BATCH} / {@value #C2D_DEVICES} in each). */
+    @TearDown(Level.Invocation)
+    public void drain() {
+      checkDrained(hub.engine(), devices);
     }
 
     /**
-     * Closes the client and the emulator.
+     * Closes the iteration's client.
      *
      * @throws InterruptedException if interrupted while closing
      */
+    @TearDown(Level.Iteration)
+    public void close() throws InterruptedException {
+      messaging.close();
+    }
+
+    /** Closes the emulator. */
     @TearDown(Level.Trial)
-    public void stop() throws InterruptedException {
-      try {
-        messaging.close();
-      } finally {
-        hub.close();
-      }
+    public void stop() {
+      hub.close();
     }
   }
 
@@ -166,19 +200,17 @@ public class EmulatorBenchmark {
     /** Creates the engine and registers the devices. */
     @Setup(Level.Trial)
     public void start() {
-      engine = new HubEngine(DEEP_QUEUES, TimeSource.system());
+      engine = new HubEngine(HubLimits.DEFAULTS, TimeSource.system());
       devices = deviceIds("c2d", C2D_DEVICES).toArray(String[]::new);
       for (String id : devices) {
         engine.registerDevice(id, null, null);
       }
     }
 
-    /** Empties every queue, as {@link EmulatorC2d#purge()} does. */
-    @TearDown(Level.Iteration)
-    public void purge() {
-      for (String id : devices) {
-        engine.purge(id);
-      }
+    /** Empties every queue after each batch, as {@link EmulatorC2d#drain()} does. */
+    @TearDown(Level.Invocation)
+    public void drain() {
+      checkDrained(engine, devices);
     }
 
     /** Closes the engine. */
@@ -189,15 +221,19 @@ public class EmulatorBenchmark {
   }
 
   /**
-   * An emulator with {@value #METHOD_THREADS} devices connected over MQTT by real {@code DeviceClient}s that
-   * answer every method at once, and a {@code DirectMethodsClient}.
+   * An emulator with {@link #devices} devices connected over MQTT by real {@code DeviceClient}s (SDK default
+   * options) that answer every method at once, and a {@code DirectMethodsClient}.
    */
   @State(Scope.Benchmark)
   public static class EmulatorMethods {
+    /** How many devices answer; calling thread {@code i} calls device {@code i % devices}. */
+    @Param({"32"})
+    public int devices;
+
     IotHubEmulator hub;
     DirectMethodsClient methods;
     DirectMethodRequestOptions options;
-    String[] devices;
+    String[] deviceIds;
     final List<DeviceClient> deviceClients = new ArrayList<>();
 
     /**
@@ -207,8 +243,8 @@ public class EmulatorBenchmark {
      */
     @Setup(Level.Trial)
     public void start() throws Exception {
-      List<String> ids = deviceIds("m", METHOD_THREADS);
-      devices = ids.toArray(String[]::new);
+      List<String> ids = deviceIds("m", devices);
+      deviceIds = ids.toArray(String[]::new);
       hub = IotHubEmulator.builder().devices(ids).httpsPort(0).amqpPort(0).start();
       // The service SDK's HTTPS layer is HttpsURLConnection without an SSLContext option: JVM default.
       HttpsURLConnection.setDefaultSSLSocketFactory(hub.sslContext().getSocketFactory());
@@ -237,18 +273,22 @@ public class EmulatorBenchmark {
     }
   }
 
-  /** A bare engine with {@value #METHOD_THREADS} in-memory devices that answer every method at once. */
+  /** A bare engine with {@link #devices} in-memory devices that answer every method at once. */
   @State(Scope.Benchmark)
   public static class EngineMethods {
+    /** As {@link EmulatorMethods#devices}. */
+    @Param({"32"})
+    public int devices;
+
     HubEngine engine;
-    String[] devices;
+    String[] deviceIds;
 
     /** Creates the engine and connects the answering devices. */
     @Setup(Level.Trial)
     public void start() {
       engine = new HubEngine(HubLimits.DEFAULTS, TimeSource.system());
-      devices = deviceIds("m", METHOD_THREADS).toArray(String[]::new);
-      for (String id : devices) {
+      deviceIds = deviceIds("m", devices).toArray(String[]::new);
+      for (String id : deviceIds) {
         engine.registerDevice(id, null, null);
         AnsweringDevice device = new AnsweringDevice();
         device.session = engine.connect(id, device);
@@ -295,23 +335,25 @@ public class EmulatorBenchmark {
   }
 
   /**
-   * C2D sends through the real {@code MessagingClient}, {@value #C2D_WINDOW} in flight.
+   * C2D sends through the real {@code MessagingClient}, {@code window} in flight.
    *
    * @param s the emulator and client
    * @throws InterruptedException if interrupted while waiting for the window
    */
   @Benchmark
   @OperationsPerInvocation(C2D_BATCH)
+  @Warmup(iterations = 2, time = 5)
+  @Measurement(iterations = 5, time = 4)
   public void c2dSendAsync(EmulatorC2d s) throws InterruptedException {
     for (int i = 0; i < C2D_BATCH; i++) {
-      s.window.acquire();
+      s.inFlight.acquire();
       Message m = new Message(C2D_PAYLOAD);
       m.setMessageId("b-" + s.sequence.incrementAndGet());
       m.setDeliveryAcknowledgement(DeliveryAcknowledgement.None);
       s.messaging.sendAsync(s.devices[i % C2D_DEVICES], m, s.onSent, null);
     }
-    s.window.acquire(C2D_WINDOW); // every send of the batch acknowledged
-    s.window.release(C2D_WINDOW);
+    s.inFlight.acquire(s.window); // every send of the batch acknowledged
+    s.inFlight.release(s.window);
     Throwable failure = s.failure.get();
     if (failure != null) {
       throw new IllegalStateException("a C2D send failed", failure);
@@ -343,8 +385,10 @@ public class EmulatorBenchmark {
    */
   @Benchmark
   @Threads(METHOD_THREADS)
+  @Warmup(iterations = 3, time = 8)
+  @Measurement(iterations = 5, time = 5)
   public DirectMethodResponse directMethodInvoke(EmulatorMethods s, Caller caller) throws Exception {
-    DirectMethodResponse r = s.methods.invoke(s.devices[caller.index % METHOD_THREADS], METHOD_NAME, s.options);
+    DirectMethodResponse r = s.methods.invoke(s.deviceIds[caller.index % s.devices], METHOD_NAME, s.options);
     if (r.getStatus() != 200) {
       throw new IllegalStateException("method answered " + r.getStatus());
     }
@@ -361,7 +405,7 @@ public class EmulatorBenchmark {
   @Benchmark
   @Threads(METHOD_THREADS)
   public MethodResponse directMethodBaselineEngine(EngineMethods s, Caller caller) {
-    return s.engine.invoke(new MethodInvocation(s.devices[caller.index % METHOD_THREADS], METHOD_NAME,
+    return s.engine.invoke(new MethodInvocation(s.deviceIds[caller.index % s.devices], METHOD_NAME,
         "{\"n\":1}", Duration.ZERO, METHOD_RESPONSE_TIMEOUT)).join();
   }
 }
