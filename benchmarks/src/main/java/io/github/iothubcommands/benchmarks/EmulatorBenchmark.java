@@ -66,8 +66,8 @@ import org.openjdk.jmh.infra.ThreadParams;
  *   <li>{@link #directMethodInvoke}: {@code DirectMethodsClient.invoke} over HTTPS from {@value
  *       #METHOD_THREADS} threads, answered by {@value #METHOD_THREADS} {@code DeviceClient}s over MQTT (one
  *       per calling thread, SDK default options). The SDK's {@code HttpsURLConnection} keeps connections
- *       alive, so calls do not pay a TLS handshake each. Baseline: {@link #directMethodBaselineEngine}, {@code HubEngine.invoke}
- *       answered at once by an in-memory device endpoint, from as many threads.
+ *       alive, so calls do not pay a TLS handshake each. Baseline: {@link #directMethodBaselineEngine},
+ *       {@code HubEngine.invoke} answered at once by an in-memory device endpoint, from as many threads.
  * </ul>
  *
  * <p>The SDK clients and the emulator share the JVM and its cores, as in a test. Warm-up is long for the
@@ -89,7 +89,6 @@ public class EmulatorBenchmark {
    * emptied after it (untimed), so {@code C2D_BATCH / C2D_DEVICES} stays under the default queue depth of 50.
    */
   static final int C2D_BATCH = 4_000;
-  /** Sends in flight (sent, not yet acknowledged). */
   /**
    * Calling threads, and devices answering (one per thread). Many, because a {@code DeviceClient} answers
    * about 100 methods/s at most: the device SDK runs its receive and send tasks with a fixed delay of
@@ -111,6 +110,15 @@ public class EmulatorBenchmark {
     if (queued != C2D_BATCH) {
       throw new IllegalStateException("expected " + C2D_BATCH + " queued messages, found " + queued);
     }
+  }
+
+  /** A bare engine as the emulator runs it (wall clock, IoT Hub's default limits) with these devices. */
+  static HubEngine engineWith(String[] devices) {
+    HubEngine engine = new HubEngine(HubLimits.DEFAULTS, TimeSource.system());
+    for (String id : devices) {
+      engine.registerDevice(id, null, null);
+    }
+    return engine;
   }
 
   static List<String> deviceIds(String prefix, int count) {
@@ -167,7 +175,7 @@ public class EmulatorBenchmark {
       messaging.open();
     }
 
-    /** Empties every queue after each batch (a batch puts {@value #C2D_BATCH} / {@value #C2D_DEVICES} in each). */
+    /** Empties every queue after each batch (untimed) and checks it held the batch. */
     @TearDown(Level.Invocation)
     public void drain() {
       checkDrained(hub.engine(), devices);
@@ -200,11 +208,8 @@ public class EmulatorBenchmark {
     /** Creates the engine and registers the devices. */
     @Setup(Level.Trial)
     public void start() {
-      engine = new HubEngine(HubLimits.DEFAULTS, TimeSource.system());
       devices = deviceIds("c2d", C2D_DEVICES).toArray(String[]::new);
-      for (String id : devices) {
-        engine.registerDevice(id, null, null);
-      }
+      engine = engineWith(devices);
     }
 
     /** Empties every queue after each batch, as {@link EmulatorC2d#drain()} does. */
@@ -253,7 +258,7 @@ public class EmulatorBenchmark {
             ClientOptions.builder().sslContext(hub.sslContext()).build());
         deviceClients.add(device);
         device.open(false);
-        device.subscribeToMethods((name, payload, ctx) -> 
+        device.subscribeToMethods((name, payload, ctx) ->
             new com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse(200, Map.of("pong", true)), null);
       }
       methods = new DirectMethodsClient(hub.httpsHost(), new AzureSasCredential(hub.serviceSasToken()));
@@ -286,10 +291,9 @@ public class EmulatorBenchmark {
     /** Creates the engine and connects the answering devices. */
     @Setup(Level.Trial)
     public void start() {
-      engine = new HubEngine(HubLimits.DEFAULTS, TimeSource.system());
       deviceIds = deviceIds("m", devices).toArray(String[]::new);
+      engine = engineWith(deviceIds);
       for (String id : deviceIds) {
-        engine.registerDevice(id, null, null);
         AnsweringDevice device = new AnsweringDevice();
         device.session = engine.connect(id, device);
         device.session.subscribeMethods();
