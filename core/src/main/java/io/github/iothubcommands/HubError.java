@@ -15,6 +15,10 @@ public enum HubError {
   DEVICE_NOT_FOUND(404, 404001),
   /** The device is not connected and did not connect within the connect timeout (404103). */
   DEVICE_NOT_ONLINE(404, 404103),
+  /** A device with this id is already registered (409001). */
+  DEVICE_ALREADY_EXISTS(409, 409001),
+  /** The request's etag ({@code If-Match}) does not match the current one (412002). */
+  PRECONDITION_FAILED(412, 412002),
   /** The message or payload is larger than the hub accepts (HTTP 413). */
   MESSAGE_TOO_LARGE(413, 413002),
   /** The hub throttled the request (429001). */

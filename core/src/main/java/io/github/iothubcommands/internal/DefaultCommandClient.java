@@ -113,7 +113,7 @@ public final class DefaultCommandClient implements CommandClient {
     Validation.notNull("strategy", strategy);
     if (strategy instanceof CloudToDevice) {
       Validation.maxBytes("cloud-to-device message (payload + properties) of command " + command.id(),
-          CloudToDeviceMessage.sizeOf(command.payload(), c2dProperties(command)), CloudToDevice.MAX_MESSAGE_BYTES);
+          CloudToDeviceMessage.sizeOf(command.payloadSize(), c2dProperties(command)), CloudToDevice.MAX_MESSAGE_BYTES);
     } else if (strategy instanceof DirectMethod) {
       if (!command.isJson()) {
         throw new IllegalArgumentException("payload of command " + command.id() + " must be JSON ("

@@ -1,5 +1,6 @@
 package io.github.iothubcommands.internal;
 
+import io.github.iothubcommands.Command;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
@@ -53,7 +54,7 @@ public final class Validation {
 
   /** Command (direct method) names: printable ASCII without the characters MQTT topics and components use. */
   public static String commandName(String field, @Nullable String value) {
-    String v = printableAscii(field, value, 128);
+    String v = printableAscii(field, value, Command.MAX_NAME_LENGTH);
     for (int i = 0; i < v.length(); i++) {
       if (NAME_FORBIDDEN.indexOf(v.charAt(i)) >= 0) {
         throw fail(field, "not contain any of " + NAME_FORBIDDEN, v,
@@ -78,7 +79,7 @@ public final class Validation {
   }
 
   public static String propertyKey(String field, @Nullable String value) {
-    String v = printableAscii(field, value, 128);
+    String v = printableAscii(field, value, Command.MAX_NAME_LENGTH);
     if (v.startsWith("iothub-") || v.startsWith("$")) {
       throw fail(field, "not start with 'iothub-' or '$' (reserved by IoT Hub and this library)", v, null);
     }

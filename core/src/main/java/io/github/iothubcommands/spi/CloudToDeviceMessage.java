@@ -42,18 +42,18 @@ public record CloudToDeviceMessage(
    * @return the size in bytes
    */
   public int size() {
-    return sizeOf(payload, properties);
+    return sizeOf(payload.length, properties);
   }
 
   /**
-   * Returns the size the hub counts against its 64 KB limit for this body and these properties.
+   * Returns the size the hub counts against its 64 KB limit for a body of this size and these properties.
    *
-   * @param payload the body
+   * @param payloadBytes the body's length
    * @param properties the application properties
    * @return body length plus the UTF-8 length of every property key and value
    */
-  public static int sizeOf(byte[] payload, Map<String, String> properties) {
-    int size = payload.length;
+  public static int sizeOf(int payloadBytes, Map<String, String> properties) {
+    int size = payloadBytes;
     for (Map.Entry<String, String> e : properties.entrySet()) {
       size += utf8Length(e.getKey()) + utf8Length(e.getValue());
     }

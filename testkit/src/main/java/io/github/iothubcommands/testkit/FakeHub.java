@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -46,8 +47,8 @@ public final class FakeHub implements AutoCloseable {
   private final BlockingQueue<CloudToDeviceMessage> messages = new LinkedBlockingQueue<>();
   private final BlockingQueue<MethodInvocation> invocations = new LinkedBlockingQueue<>();
   private final BlockingQueue<FeedbackRecord> feedback = new LinkedBlockingQueue<>();
-  private volatile int messageCount;
-  private volatile int invocationCount;
+  private final AtomicInteger messageCount = new AtomicInteger();
+  private final AtomicInteger invocationCount = new AtomicInteger();
 
   private FakeHub(HubLimits limits, TimeSource time, @Nullable VirtualTime virtualTime) {
     this.engine = new HubEngine(limits, time);
@@ -55,13 +56,13 @@ public final class FakeHub implements AutoCloseable {
     engine.addObserver(new HubObserver() {
       @Override
       public void messageEnqueued(CloudToDeviceMessage message) {
-        messageCount++;
+        messageCount.incrementAndGet();
         messages.add(message);
       }
 
       @Override
       public void methodInvoked(MethodInvocation invocation) {
-        invocationCount++;
+        invocationCount.incrementAndGet();
         invocations.add(invocation);
       }
 
@@ -273,7 +274,7 @@ public final class FakeHub implements AutoCloseable {
    * @return the count
    */
   public int messageCount() {
-    return messageCount;
+    return messageCount.get();
   }
 
   /**
@@ -282,7 +283,7 @@ public final class FakeHub implements AutoCloseable {
    * @return the count
    */
   public int invocationCount() {
-    return invocationCount;
+    return invocationCount.get();
   }
 
   /** Closes the engine: devices disconnect, calls in progress fail. */

@@ -1,5 +1,7 @@
 package io.github.iothubcommands.emulator.internal;
 
+import io.github.iothubcommands.HubError;
+import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.testkit.engine.DeviceInfo;
 import io.github.iothubcommands.testkit.engine.HubEngine;
 import java.security.SecureRandom;
@@ -17,29 +19,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DeviceRegistry {
   private static final SecureRandom RANDOM = new SecureRandom();
-
-  /** A registry request the hub refuses, with its HTTP status and IoT Hub error code. */
-  public static final class RegistryException extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-    private final int httpStatus;
-    private final int errorCode;
-
-    RegistryException(int httpStatus, int errorCode, String message) {
-      super(message);
-      this.httpStatus = httpStatus;
-      this.errorCode = errorCode;
-    }
-
-    /** @return the HTTP status */
-    public int httpStatus() {
-      return httpStatus;
-    }
-
-    /** @return the IoT Hub error code */
-    public int errorCode() {
-      return errorCode;
-    }
-  }
 
   private final HubEngine engine;
   private final DeviceConnections connections;
@@ -96,13 +75,13 @@ public final class DeviceRegistry {
    * @param secondaryKey its secondary key, or {@code null}
    * @param enabled whether it may connect
    * @return the registration
-   * @throws RegistryException 409 if it exists
+   * @throws HubException {@link HubError#DEVICE_ALREADY_EXISTS} if it exists
    */
   public DeviceInfo create(String deviceId, @Nullable String primaryKey, @Nullable String secondaryKey,
       boolean enabled) {
     synchronized (lock) {
       if (engine.device(deviceId).isPresent()) {
-        throw new RegistryException(409, 409001, "A device with id " + deviceId + " is already registered");
+        throw new HubException(HubError.DEVICE_ALREADY_EXISTS, "A device with id " + deviceId + " is already registered");
       }
       if (enabled) {
         disabled.remove(deviceId);
@@ -122,7 +101,7 @@ public final class DeviceRegistry {
    * @param enabled the new status, or {@code null} to keep it
    * @param ifMatch {@code *} or the etag the caller read
    * @return the updated registration
-   * @throws RegistryException 404 if no such device, 412 on an etag mismatch
+   * @throws HubException {@link HubError#DEVICE_NOT_FOUND} if no such device, {@link HubError#PRECONDITION_FAILED} on an etag mismatch
    */
   public DeviceInfo update(String deviceId, @Nullable String primaryKey, @Nullable String secondaryKey,
       @Nullable Boolean enabled, String ifMatch) {
@@ -152,7 +131,7 @@ public final class DeviceRegistry {
    *
    * @param deviceId the device
    * @param ifMatch {@code *}, the etag the caller read, or {@code null} (unconditional)
-   * @throws RegistryException 404 if no such device, 412 on an etag mismatch
+   * @throws HubException {@link HubError#DEVICE_NOT_FOUND} if no such device, {@link HubError#PRECONDITION_FAILED} on an etag mismatch
    */
   public void delete(String deviceId, @Nullable String ifMatch) {
     synchronized (lock) {
@@ -168,12 +147,12 @@ public final class DeviceRegistry {
 
   private DeviceInfo existing(String deviceId) {
     return engine.device(deviceId).orElseThrow(
-        () -> new RegistryException(404, 404001, "Device " + deviceId + " is not registered"));
+        () -> new HubException(HubError.DEVICE_NOT_FOUND, "Device " + deviceId + " is not registered"));
   }
 
   private static void checkEtag(DeviceInfo current, String ifMatch) {
     if (!"*".equals(ifMatch) && !current.etag().equals(ifMatch)) {
-      throw new RegistryException(412, 412002, "If-Match " + ifMatch + " does not match the etag "
+      throw new HubException(HubError.PRECONDITION_FAILED, "If-Match " + ifMatch + " does not match the etag "
           + current.etag() + " of device " + current.deviceId());
     }
   }

@@ -165,23 +165,8 @@ public final class HubEngine implements AutoCloseable {
       if (d == null) {
         return false;
       }
-      if (d.session != null) {
-        SessionImpl s = d.session;
-        d.session = null;
-        out.add(() -> s.endpoint.disconnected("device deleted"));
-      }
-      for (QueuedMessage m : d.allMessages()) {
-        m.cancelTimers();
-      }
-      d.queue.clear();
-      d.locked = null;
-      for (PendingCall c : d.allCalls()) {
-        c.cancelTimer();
-        out.add(() -> c.result.completeExceptionally(
-            new HubException(HubError.DEVICE_NOT_FOUND, "device " + deviceId + " was deleted")));
-      }
-      d.waitingForConnect.clear();
-      d.awaitingResponse.clear();
+      shutDown(d, "device deleted",
+          new HubException(HubError.DEVICE_NOT_FOUND, "device " + deviceId + " was deleted"), out);
     }
     run(out);
     return true;
@@ -313,7 +298,7 @@ public final class HubEngine implements AutoCloseable {
         out.add(() -> result.completeExceptionally(refusal));
       } else {
         DeviceState d = devices.get(invocation.deviceId());
-        PendingCall call = new PendingCall(d, invocation, result);
+        PendingCall call = new PendingCall(invocation, result);
         if (d.acceptsMethods()) {
           dispatch(d, call, out);
         } else if (invocation.connectTimeout().isZero()) {
@@ -388,21 +373,9 @@ public final class HubEngine implements AutoCloseable {
         return;
       }
       closed = true;
+      HubException failure = new HubException(HubError.SERVER_ERROR, "hub closed");
       for (DeviceState d : devices.values()) {
-        if (d.session != null) {
-          SessionImpl s = d.session;
-          d.session = null;
-          out.add(() -> s.endpoint.disconnected("hub closed"));
-        }
-        for (QueuedMessage m : d.allMessages()) {
-          m.cancelTimers();
-        }
-        for (PendingCall c : d.allCalls()) {
-          c.cancelTimer();
-          out.add(() -> c.result.completeExceptionally(new HubException(HubError.SERVER_ERROR, "hub closed")));
-        }
-        d.waitingForConnect.clear();
-        d.awaitingResponse.clear();
+        shutDown(d, "hub closed", failure, out);
       }
       if (batchTimer != null) {
         batchTimer.cancel();
@@ -412,6 +385,26 @@ public final class HubEngine implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- internals (lock held unless noted)
+
+  /** Ends a device's activity: its session closes, its timers stop, its queue empties, its calls fail. */
+  private void shutDown(DeviceState d, String reason, HubException failure, List<Runnable> out) {
+    if (d.session != null) {
+      SessionImpl s = d.session;
+      d.session = null;
+      out.add(() -> s.endpoint.disconnected(reason));
+    }
+    for (QueuedMessage m : d.allMessages()) {
+      m.cancelTimers();
+    }
+    d.queue.clear();
+    d.locked = null;
+    for (PendingCall c : d.allCalls()) {
+      c.cancelTimer();
+      out.add(() -> c.result.completeExceptionally(failure));
+    }
+    d.waitingForConnect.clear();
+    d.awaitingResponse.clear();
+  }
 
   private void deliverNext(DeviceState d, List<Runnable> out) {
     SessionImpl s = d.session;
@@ -775,14 +768,12 @@ public final class HubEngine implements AutoCloseable {
   }
 
   private static final class PendingCall {
-    final DeviceState device;
     final MethodInvocation invocation;
     final CompletableFuture<MethodResponse> result;
     String requestId = "";
     TimeSource.@Nullable Cancellable timer;
 
-    PendingCall(DeviceState device, MethodInvocation invocation, CompletableFuture<MethodResponse> result) {
-      this.device = device;
+    PendingCall(MethodInvocation invocation, CompletableFuture<MethodResponse> result) {
       this.invocation = invocation;
       this.result = result;
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.iothubcommands.HubError;
 import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.emulator.internal.DeviceRegistry;
-import io.github.iothubcommands.emulator.internal.DeviceRegistry.RegistryException;
 import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
 import io.github.iothubcommands.spi.MethodInvocation;
 import io.github.iothubcommands.testkit.engine.DeviceInfo;
@@ -83,8 +82,6 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     byte[] body = ByteBufUtil.getBytes(req.content());
     try {
       route(out, method, seg, body, unquote(req.headers().get(HttpHeaderNames.IF_MATCH)));
-    } catch (RegistryException e) {
-      out.error(e.httpStatus(), e.errorCode(), e.getMessage());
     } catch (HubException e) {
       out.error(e.error(), e.getMessage());
     } catch (IllegalArgumentException e) {
