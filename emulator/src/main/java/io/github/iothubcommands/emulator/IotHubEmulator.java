@@ -104,7 +104,8 @@ public final class IotHubEmulator implements AutoCloseable {
 
   /**
    * Returns a device's connection string with its primary key and host {@code 127.0.0.1}; works for
-   * devices registered at start and later (by {@link #registerDevice} or the registry API).
+   * devices registered at start and later (by {@link #registerDevice} or the registry API). The device id
+   * is URL-encoded, because the device SDK URL-decodes it.
    *
    * @param deviceId a registered device
    * @return the connection string (a secret: do not log it)

@@ -18,6 +18,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -203,7 +205,9 @@ public final class EmulatorRuntime implements AutoCloseable {
         "deviceId must name a registered device, but was '" + deviceId + "'"));
     String key = d.primaryKeyIfSet().orElseThrow(() -> new IllegalArgumentException(
         "device '" + deviceId + "' has no primary key: it cannot use a SharedAccessKey connection string"));
-    return "HostName=" + DEVICE_HOST + ";DeviceId=" + deviceId + ";SharedAccessKey=" + key;
+    // The device SDK URL-decodes DeviceId: encode it, or a '+' or '%' in the id would reach it changed.
+    return "HostName=" + DEVICE_HOST + ";DeviceId=" + URLEncoder.encode(deviceId, StandardCharsets.UTF_8)
+        + ";SharedAccessKey=" + key;
   }
 
   @Override
