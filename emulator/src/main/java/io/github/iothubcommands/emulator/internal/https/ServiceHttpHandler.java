@@ -22,8 +22,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -56,18 +54,29 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-    boolean keepAlive = HttpUtil.isKeepAlive(req);
-    QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-    String[] seg = uri.path().replaceAll("^/+", "").split("/");
-    for (int i = 0; i < seg.length; i++) {
-      seg[i] = URLDecoder.decode(seg[i], StandardCharsets.UTF_8);
+    Responder out = new Responder(ctx, HttpUtil.isKeepAlive(req));
+    try {
+      handle(out, req);
+    } catch (HubException e) {
+      out.error(e.error(), e.getMessage());
+    } catch (IllegalArgumentException e) { // a malformed path, method override or body
+      out.error(400, 400004, e.getMessage());
+    } catch (RuntimeException e) {
+      String uri = req.uri();
+      LOG.warn("HTTPS {} {} failed", req.method(), uri.contains("?") ? uri.substring(0, uri.indexOf('?')) : uri, e);
+      out.error(HubError.SERVER_ERROR, "internal error");
     }
+  }
+
+  private void handle(Responder out, FullHttpRequest req) {
+    QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+    String path = uri.rawPath();
+    String[] seg = PathSegments.split(path);
     HttpMethod method = req.method();
     String override = req.headers().get("X-HTTP-Method-Override"); // the SDK sends PATCH as POST + this
     if (override != null) {
       method = HttpMethod.valueOf(override.toUpperCase(Locale.ROOT));
     }
-    Responder out = new Responder(ctx, keepAlive);
     List<String> apiVersion = uri.parameters().get("api-version");
     if (apiVersion == null || apiVersion.isEmpty()) {
       out.error(400, 400001, "the query parameter api-version is required");
@@ -75,18 +84,12 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
     SasVerifier.Result auth = verifier.checkService(req.headers().get(HttpHeaderNames.AUTHORIZATION));
     if (!auth.ok()) {
-      LOG.info("401 for {} {}: {}", method, uri.path(), auth.reason());
+      LOG.info("401 for {} {}: {}", method, path, auth.reason());
       out.error(401, 401002, "IotHubUnauthorizedAccess: " + auth.reason());
       return;
     }
     byte[] body = ByteBufUtil.getBytes(req.content());
-    try {
-      route(out, method, seg, body, unquote(req.headers().get(HttpHeaderNames.IF_MATCH)));
-    } catch (HubException e) {
-      out.error(e.error(), e.getMessage());
-    } catch (IllegalArgumentException e) {
-      out.error(400, 400004, e.getMessage());
-    }
+    route(out, method, seg, body, unquote(req.headers().get(HttpHeaderNames.IF_MATCH)));
   }
 
   private void route(Responder out, HttpMethod method, String[] seg, byte[] body, @Nullable String ifMatch) {
