@@ -7,17 +7,24 @@ import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubInternalServerErrorException;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
+import io.github.iothubcommands.testkit.engine.DeliveredMessage;
+import io.github.iothubcommands.testkit.engine.DeviceEndpoint;
+import io.github.iothubcommands.testkit.engine.DeviceSession;
+import io.github.iothubcommands.testkit.engine.MethodRequest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.HttpsURLConnection;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -84,6 +91,37 @@ class ServiceHttpsRequestTest {
   void malformedMethodOverrideIsAnsweredWith400() throws IOException {
     assertThat(statusLine("POST /devices/d1?api-version=2021-04-12", "X-HTTP-Method-Override: NOT A METHOD"))
         .startsWith("HTTP/1.1 400");
+  }
+
+  @Test
+  void methodReplyTheHttpsAnswerCannotCarryIsA500NotASilence() throws Exception {
+    AtomicReference<DeviceSession> session = new AtomicReference<>();
+    session.set(hub.engine().connect("d1", new DeviceEndpoint() {
+      @Override
+      public void deliverMessage(DeliveredMessage message) {}
+
+      @Override
+      public void invokeMethod(MethodRequest request) {
+        session.get().respond(request.requestId(), 200, "{not json"); // breaks the engine's contract
+      }
+    }));
+    try {
+      session.get().subscribeMethods();
+      DirectMethodsClient methods = new DirectMethodsClient(hub.httpsHost(),
+          new AzureSasCredential(hub.serviceSasToken()));
+      CompletableFuture<Object> call = CompletableFuture.supplyAsync(() -> {
+        try {
+          return methods.invoke("d1", "ping", DirectMethodRequestOptions.builder()
+              .methodResponseTimeoutSeconds(10).build());
+        } catch (Exception e) {
+          return e;
+        }
+      });
+      assertThat(call.get(15, TimeUnit.SECONDS)).isInstanceOfSatisfying(IotHubInternalServerErrorException.class,
+          e -> assertThat(e.getMessage()).contains("internal error").doesNotContain("not json"));
+    } finally {
+      session.get().close();
+    }
   }
 
   /** Sends one request over a plain TLS socket and returns the response's status line, or null if none came. */

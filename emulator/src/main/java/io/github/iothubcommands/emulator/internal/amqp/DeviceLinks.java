@@ -2,6 +2,7 @@ package io.github.iothubcommands.emulator.internal.amqp;
 
 import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.emulator.internal.DeviceConnections;
+import io.github.iothubcommands.emulator.internal.MethodPayloads;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
 import io.github.iothubcommands.testkit.engine.DeliveredMessage;
 import io.github.iothubcommands.testkit.engine.DeviceEndpoint;
@@ -183,9 +184,7 @@ final class DeviceLinks {
       return;
     }
     Object status = AmqpCodec.applicationProperties(m).get(METHOD_STATUS);
-    byte[] body = AmqpCodec.body(m);
-    s.respond(requestId, status instanceof Number n ? n.intValue() : 500,
-        body.length == 0 ? "null" : new String(body, StandardCharsets.UTF_8));
+    s.respond(requestId, status instanceof Number n ? n.intValue() : 500, MethodPayloads.fromDevice(AmqpCodec.body(m)));
   }
 
   /** The engine ended the session (the device connected elsewhere, or was deleted): detach every link. */

@@ -1,9 +1,9 @@
 package io.github.iothubcommands.emulator.internal.https;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.iothubcommands.emulator.internal.MethodPayloads;
 import io.github.iothubcommands.testkit.engine.DeviceInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -11,7 +11,7 @@ import java.util.UUID;
 
 /** JSON shapes of the hub's HTTPS API, as iot-service-client 2.1.9 parses them. */
 final class HubJson {
-  static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   /** .NET's DateTime.MinValue: what the hub reports for "never". */
   static final String NEVER = "0001-01-01T00:00:00Z";
 
@@ -22,26 +22,30 @@ final class HubJson {
    * object, so the inner message is itself JSON.
    */
   static byte[] error(int errorCode, String message) {
-    ObjectNode inner = JSON.createObjectNode()
+    ObjectNode inner = JSON.objectNode()
         .put("errorCode", errorCode)
         .put("trackingId", UUID.randomUUID().toString().replace("-", ""))
         .put("message", message);
     inner.putObject("info");
     inner.put("timestampUtc", Instant.now().toString());
-    ObjectNode outer = JSON.createObjectNode().put("Message", inner.toString()).put("ExceptionMessage", "");
+    ObjectNode outer = JSON.objectNode().put("Message", inner.toString()).put("ExceptionMessage", "");
     return bytes(outer);
   }
 
-  /** A direct method reply: {@code {"status":s,"payload":p}}. */
+  /**
+   * A direct method reply: {@code {"status":s,"payload":p}}.
+   *
+   * @throws IllegalArgumentException if {@code payloadJson} is not one JSON value
+   */
   static byte[] methodResult(int status, String payloadJson) {
-    ObjectNode o = JSON.createObjectNode().put("status", status);
-    o.set("payload", parse(payloadJson));
+    ObjectNode o = JSON.objectNode().put("status", status);
+    o.set("payload", MethodPayloads.parse(payloadJson));
     return bytes(o);
   }
 
   /** A registry entry as the hub returns it. */
   static byte[] device(DeviceInfo d, boolean enabled) {
-    ObjectNode o = JSON.createObjectNode()
+    ObjectNode o = JSON.objectNode()
         .put("deviceId", d.deviceId())
         .put("generationId", d.generationId())
         .put("etag", d.etag())
@@ -60,19 +64,8 @@ final class HubJson {
     return bytes(o);
   }
 
-  static JsonNode parse(String json) {
-    try {
-      return JSON.readTree(json);
-    } catch (JsonProcessingException e) {
-      // Location only: the body may hold keys, and parser messages quote it.
-      String where = e.getLocation() == null ? ""
-          : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-      throw new IllegalArgumentException("body is not well-formed JSON" + where);
-    }
-  }
-
   static JsonNode parse(byte[] json) {
-    return parse(new String(json, StandardCharsets.UTF_8));
+    return MethodPayloads.parse(new String(json, StandardCharsets.UTF_8));
   }
 
   private static byte[] bytes(JsonNode node) {

@@ -137,15 +137,22 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     String payloadJson = payload == null ? "null" : payload.toString();
     engine.invoke(new MethodInvocation(deviceId, name, payloadJson, Duration.ofSeconds(connect),
         Duration.ofSeconds(response))).whenComplete((r, err) -> {
-          if (err == null) {
-            out.send(200, HubJson.methodResult(r.status(), r.payloadJson()));
-            return;
-          }
-          Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-          if (cause instanceof HubException e) {
-            out.error(e.error(), e.getMessage());
-          } else {
-            LOG.warn("Direct method {} on {} failed", name, deviceId, cause);
+          // Runs on whichever thread completed the call: an exception here would reach no one, and the
+          // caller would wait for an answer that never comes.
+          try {
+            if (err == null) {
+              out.send(200, HubJson.methodResult(r.status(), r.payloadJson()));
+              return;
+            }
+            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            if (cause instanceof HubException e) {
+              out.error(e.error(), e.getMessage());
+            } else {
+              LOG.warn("Direct method {} on {} failed", name, deviceId, cause);
+              out.error(HubError.SERVER_ERROR, "internal error");
+            }
+          } catch (RuntimeException e) {
+            LOG.warn("Answering direct method {} on {} failed", name, deviceId, e);
             out.error(HubError.SERVER_ERROR, "internal error");
           }
         });

@@ -1,9 +1,8 @@
 package io.github.iothubcommands.emulator.internal.mqtt;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.emulator.internal.DeviceConnections;
+import io.github.iothubcommands.emulator.internal.MethodPayloads;
 import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
 import io.github.iothubcommands.testkit.engine.DeliveredMessage;
 import io.github.iothubcommands.testkit.engine.DeviceEndpoint;
@@ -51,7 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> implements DeviceEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(MqttDeviceHandler.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   static final String METHODS_FILTER = "$iothub/methods/POST/#";
   static final String METHOD_RESPONSE_PREFIX = "$iothub/methods/res/";
   static final String TWIN_PREFIX = "$iothub/twin/";
@@ -249,28 +247,10 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
     if (rid == null) {
       return false;
     }
-    if (!s.respond(rid, status, payloadJson(ByteBufUtil.getBytes(m.payload())))) {
+    if (!s.respond(rid, status, MethodPayloads.fromDevice(ByteBufUtil.getBytes(m.payload())))) {
       LOG.debug("Late or unknown method response {} dropped", rid);
     }
     return true;
-  }
-
-  /** The device's bytes as JSON text: empty → {@code null}; not JSON → a JSON string. */
-  private static String payloadJson(byte[] bytes) {
-    String s = new String(bytes, StandardCharsets.UTF_8);
-    if (s.isBlank()) {
-      return "null";
-    }
-    try {
-      JSON.readTree(s);
-      return s;
-    } catch (JsonProcessingException e) {
-      try {
-        return JSON.writeValueAsString(s);
-      } catch (JsonProcessingException impossible) {
-        throw new IllegalStateException(impossible);
-      }
-    }
   }
 
   // ---------------------------------------------------------------- DeviceEndpoint (engine → device)

@@ -1,0 +1,82 @@
+package io.github.iothubcommands.emulator.internal.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.azure.core.credential.AzureSasCredential;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
+import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.HttpsURLConnection;
+import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.Binary;
+import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Data;
+import org.apache.qpid.proton.amqp.messaging.Properties;
+import org.apache.qpid.proton.engine.EndpointState;
+import org.apache.qpid.proton.engine.Receiver;
+import org.apache.qpid.proton.engine.Sender;
+import org.apache.qpid.proton.message.Message;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A device speaking AMQP frame by frame ({@link RawAmqpClient}), for what the device SDK never sends. */
+@Timeout(45)
+class RawAmqpDeviceTest {
+  @AutoClose private AmqpTestHub hub;
+  @AutoClose private RawAmqpClient device;
+
+  private RawAmqpClient connect(int idleTimeoutMillis) throws Exception {
+    device = new RawAmqpClient(hub.emulator.sslContext(), hub.emulator.amqpPort(), idleTimeoutMillis);
+    return device;
+  }
+
+  private String primaryKey(String deviceId) {
+    return hub.engine.device(deviceId).orElseThrow().primaryKey();
+  }
+
+  @Test
+  void methodReplyThatIsNotJsonReachesTheHttpsCallerAsAJsonString() throws Exception {
+    hub = new AmqpTestHub(AmqpTestHub.FAST_FEEDBACK, "d1");
+    HttpsURLConnection.setDefaultSSLSocketFactory(hub.emulator.sslContext().getSocketFactory());
+    RawAmqpClient c = connect(0);
+    assertThat(c.authenticateDevice(EmulatorRuntime.DEVICE_HOST, "d1", primaryKey("d1"))).isEqualTo(200);
+    Receiver requests = c.receiver("/devices/d1/methods/devicebound", 10);
+    Sender responses = c.sender("/devices/d1/methods/devicebound");
+    assertThat(c.awaitAttached(requests)).isEqualTo(EndpointState.ACTIVE);
+    assertThat(c.awaitAttached(responses)).isEqualTo(EndpointState.ACTIVE);
+
+    DirectMethodsClient methods = new DirectMethodsClient(hub.emulator.httpsHost(),
+        new AzureSasCredential(hub.emulator.serviceSasToken()));
+    CompletableFuture<DirectMethodResponse> call = CompletableFuture.supplyAsync(() -> {
+      try {
+        return methods.invoke("d1", "reboot", DirectMethodRequestOptions.builder()
+            .methodConnectTimeoutSeconds(5).methodResponseTimeoutSeconds(10).build());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    Message request = c.receive(requests, RawAmqpClient.TIMEOUT);
+    assertThat(request).isNotNull();
+    assertThat(AmqpCodec.applicationProperties(request)).containsEntry(DeviceLinks.METHOD_NAME, "reboot");
+
+    Message reply = Proton.message();
+    Properties p = new Properties();
+    p.setCorrelationId((UUID) request.getProperties().getCorrelationId());
+    reply.setProperties(p);
+    reply.setApplicationProperties(new ApplicationProperties(Map.<String, Object>of(DeviceLinks.METHOD_STATUS, 200)));
+    reply.setBody(new Data(new Binary("rebooting {soon}".getBytes(StandardCharsets.UTF_8))));
+    c.send(responses, reply);
+    c.await(call::isDone, RawAmqpClient.TIMEOUT);
+
+    DirectMethodResponse response = call.get(1, TimeUnit.SECONDS);
+    assertThat(response.getStatus()).isEqualTo(200);
+    assertThat(response.getPayload(String.class)).isEqualTo("rebooting {soon}");
+  }
+}
