@@ -181,10 +181,26 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
     handleEvents();
   }
 
+  /**
+   * Writes the engine's output, then ticks it (heartbeats, idle timeout) and writes again what the tick
+   * produced: an empty frame or the idle-timeout Close goes out now, not at the next flush, which may be half
+   * the peer's idle timeout away. Ticking after the first write lets proton count those bytes as output.
+   */
   private void flush() {
-    if (!channel.isActive()) {
+    if (!channel.isActive() || !writeOutput()) {
       return;
     }
+    long now = System.nanoTime() / 1_000_000;
+    long deadline = transport.tick(now);
+    handleEvents(); // the tick may have closed the connection
+    if (transport.pending() != 0 && !writeOutput()) {
+      return;
+    }
+    scheduleTick(now, deadline);
+  }
+
+  /** Writes all pending output; {@code false} once the engine's head is closed (the channel then closes). */
+  private boolean writeOutput() {
     boolean wrote = false;
     while (true) {
       int pending = transport.pending();
@@ -193,7 +209,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
           closing = true;
           channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
         }
-        return;
+        return false;
       }
       if (pending == 0) {
         break;
@@ -210,13 +226,11 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
     if (wrote) {
       channel.flush();
     }
-    scheduleTick();
+    return true;
   }
 
-  /** Heartbeats and idle-timeout checks: proton's {@code tick} says when it next needs a call. */
-  private void scheduleTick() {
-    long now = System.nanoTime() / 1_000_000;
-    long deadline = transport.tick(now);
+  /** Calls {@link #flush} again at proton's next {@code tick} deadline, unless an earlier call is due. */
+  private void scheduleTick(long now, long deadline) {
     if (deadline == 0 || (tickTask != null && !tickTask.isDone() && tickDeadline <= deadline)) {
       return;
     }

@@ -91,6 +91,11 @@ final class RawAmqpClient implements AutoCloseable {
     return true;
   }
 
+  /** Waits for the server's Open. */
+  boolean awaitOpen() throws IOException {
+    return await(() -> connection.getRemoteState() == EndpointState.ACTIVE, TIMEOUT);
+  }
+
   /** Whether the server closed the socket. */
   boolean peerClosed() {
     return peerClosed;

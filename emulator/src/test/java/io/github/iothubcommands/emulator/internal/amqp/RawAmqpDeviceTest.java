@@ -8,6 +8,8 @@ import com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
 import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -39,6 +41,23 @@ class RawAmqpDeviceTest {
 
   private String primaryKey(String deviceId) {
     return hub.engine.device(deviceId).orElseThrow().primaryKey();
+  }
+
+  @Test
+  void serverSendsSomethingWithinHalfTheIdleTimeoutTheClientAdvertises() throws Exception {
+    hub = new AmqpTestHub(AmqpTestHub.FAST_FEEDBACK, "d1");
+    RawAmqpClient c = connect(2000); // proton advertises half of it in Open: 1000 ms
+    assertThat(c.awaitOpen()).isTrue();
+    int open = c.arrivals.size() - 1; // the read that brought the server's Open
+    c.await(() -> false, Duration.ofMillis(2500)); // a quiet connection: only heartbeats come
+
+    List<Long> reads = List.copyOf(c.arrivals.subList(open, c.arrivals.size()));
+    long maxGapMillis = 0;
+    for (int i = 1; i < reads.size(); i++) {
+      maxGapMillis = Math.max(maxGapMillis, TimeUnit.NANOSECONDS.toMillis(reads.get(i) - reads.get(i - 1)));
+    }
+    assertThat(reads).as("reads since Open").hasSizeGreaterThanOrEqualTo(4);
+    assertThat(maxGapMillis).as("longest silence, ms").isLessThan(800);
   }
 
   @Test
