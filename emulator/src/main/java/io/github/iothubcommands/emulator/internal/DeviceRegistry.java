@@ -7,33 +7,28 @@ import io.github.iothubcommands.testkit.engine.HubEngine;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The registry as the HTTPS API exposes it: create, read, update and delete devices with IoT Hub's
- * preconditions (409 on a duplicate create, 412 on an etag mismatch). Identities and keys live in the
- * engine; the enabled/disabled status, which the engine does not model, lives here. Registry operations
- * are serialized with one lock so check-then-act is atomic; the engine has its own lock.
+ * preconditions (409 on a duplicate create, 412 on an etag mismatch). Identities, keys and the
+ * enabled/disabled status live in the engine, which also ends the session of a device it disables or
+ * deletes. Registry operations are serialized with one lock so check-then-act is atomic; the engine has its
+ * own lock.
  */
 public final class DeviceRegistry {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final HubEngine engine;
-  private final DeviceConnections connections;
-  private final Set<String> disabled = ConcurrentHashMap.newKeySet();
   private final Object lock = new Object();
 
   /**
    * Creates the registry view.
    *
    * @param engine holds the identities
-   * @param connections open device connections, closed when a device is disabled
    */
-  public DeviceRegistry(HubEngine engine, DeviceConnections connections) {
+  public DeviceRegistry(HubEngine engine) {
     this.engine = engine;
-    this.connections = connections;
   }
 
   /**
@@ -45,16 +40,6 @@ public final class DeviceRegistry {
     byte[] k = new byte[32];
     RANDOM.nextBytes(k);
     return Base64.getEncoder().encodeToString(k);
-  }
-
-  /**
-   * Whether a device may connect.
-   *
-   * @param deviceId the device
-   * @return {@code false} if it is disabled
-   */
-  public boolean isEnabled(String deviceId) {
-    return !disabled.contains(deviceId);
   }
 
   /**
@@ -83,12 +68,8 @@ public final class DeviceRegistry {
       if (engine.device(deviceId).isPresent()) {
         throw new HubException(HubError.DEVICE_ALREADY_EXISTS, "A device with id " + deviceId + " is already registered");
       }
-      if (enabled) {
-        disabled.remove(deviceId);
-      } else {
-        disabled.add(deviceId);
-      }
-      return engine.registerDevice(deviceId, orNewKey(primaryKey), orNewKey(secondaryKey));
+      DeviceInfo created = engine.registerDevice(deviceId, orNewKey(primaryKey), orNewKey(secondaryKey));
+      return enabled ? created : engine.setDeviceEnabled(deviceId, false);
     }
   }
 
@@ -105,25 +86,14 @@ public final class DeviceRegistry {
    */
   public DeviceInfo update(String deviceId, @Nullable String primaryKey, @Nullable String secondaryKey,
       @Nullable Boolean enabled, String ifMatch) {
-    DeviceInfo updated;
-    boolean disable;
     synchronized (lock) {
       DeviceInfo current = existing(deviceId);
       checkEtag(current, ifMatch);
-      disable = Boolean.FALSE.equals(enabled) && isEnabled(deviceId);
-      if (Boolean.TRUE.equals(enabled)) {
-        disabled.remove(deviceId);
-      } else if (disable) {
-        disabled.add(deviceId);
-      }
-      updated = engine.updateDeviceKeys(deviceId,
+      DeviceInfo updated = engine.updateDeviceKeys(deviceId,
           primaryKey != null ? primaryKey : current.primaryKey(),
           secondaryKey != null ? secondaryKey : current.secondaryKey());
+      return enabled == null ? updated : engine.setDeviceEnabled(deviceId, enabled); // disabling disconnects
     }
-    if (disable) {
-      connections.closeAll(deviceId, "device disabled");
-    }
-    return updated;
   }
 
   /**
@@ -139,10 +109,8 @@ public final class DeviceRegistry {
       if (ifMatch != null) {
         checkEtag(current, ifMatch);
       }
-      engine.removeDevice(deviceId);
-      disabled.remove(deviceId);
+      engine.removeDevice(deviceId); // closes its session
     }
-    connections.closeAll(deviceId, "device deleted");
   }
 
   private DeviceInfo existing(String deviceId) {

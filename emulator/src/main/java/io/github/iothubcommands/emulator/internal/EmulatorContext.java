@@ -14,7 +14,6 @@ import java.net.InetAddress;
  * @param engine the hub engine (thread-safe, own lock)
  * @param verifier checks service and device SAS tokens
  * @param registry the registry view over the engine
- * @param connections open device connections
  * @param tls the TLS identity
  * @param serverSsl the Netty server TLS context built from {@code tls}
  * @param bindAddress the address servers listen on (loopback by default)
@@ -29,7 +28,6 @@ public record EmulatorContext(
     HubEngine engine,
     SasVerifier verifier,
     DeviceRegistry registry,
-    DeviceConnections connections,
     TlsMaterial tls,
     SslContext serverSsl,
     InetAddress bindAddress,

@@ -115,16 +115,15 @@ public final class EmulatorRuntime implements AutoCloseable {
     }
     TlsMaterial tls = TlsMaterial.generate(dir);
     String policyKey = DeviceRegistry.newKey();
-    DeviceConnections connections = new DeviceConnections();
-    DeviceRegistry registry = new DeviceRegistry(engine, connections);
+    DeviceRegistry registry = new DeviceRegistry(engine);
     Set<String> hosts = Set.of(SERVICE_HOST, DEVICE_HOST,
         hubName.toLowerCase(Locale.ROOT) + ".azure-devices.net");
-    SasVerifier verifier = new SasVerifier(engine, hosts, Map.of(POLICY_NAME, policyKey), registry::isEnabled);
+    SasVerifier verifier = new SasVerifier(engine, hosts, Map.of(POLICY_NAME, policyKey));
     EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("emulator-accept", true),
         NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("emulator-io", true),
         NioIoHandler.newFactory());
-    EmulatorContext context = new EmulatorContext(engine, verifier, registry, connections, tls,
+    EmulatorContext context = new EmulatorContext(engine, verifier, registry, tls,
         tls.nettyServerContext(), bindAddress, boss, workers, hubName, httpsPort, mqttPort,
         amqpPort);
     List<ProtocolServer> started = new ArrayList<>();

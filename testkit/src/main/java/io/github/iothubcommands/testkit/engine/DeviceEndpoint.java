@@ -23,8 +23,8 @@ public interface DeviceEndpoint {
   void invokeMethod(MethodRequest request);
 
   /**
-   * The hub ended this connection: the device connected again elsewhere, was deleted, or the engine
-   * closed. Not called when the device closes the session itself.
+   * The hub ended this connection: the device connected again elsewhere, was disabled or deleted, or the
+   * engine closed. Not called when the device closes the session itself.
    *
    * @param reason why
    */

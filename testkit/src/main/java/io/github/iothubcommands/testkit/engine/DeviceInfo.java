@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param etag changes on every update of the registration
  * @param primaryKey the primary symmetric key (base64), or {@code null} if none
  * @param secondaryKey the secondary symmetric key (base64), or {@code null} if none
+ * @param enabled whether the device may connect (IoT Hub's status {@code enabled}; {@code disabled} if not)
  * @param connected whether a session is open
  * @param cloudToDeviceMessageCount messages in the device's queue, locked ones included
  */
@@ -21,6 +22,7 @@ public record DeviceInfo(
     String etag,
     @Nullable String primaryKey,
     @Nullable String secondaryKey,
+    boolean enabled,
     boolean connected,
     int cloudToDeviceMessageCount) {
 
@@ -43,7 +45,8 @@ public record DeviceInfo(
   /** Never prints the keys. */
   @Override
   public String toString() {
-    return "DeviceInfo{deviceId=" + deviceId + ", generationId=" + generationId + ", connected=" + connected
+    return "DeviceInfo{deviceId=" + deviceId + ", generationId=" + generationId + ", enabled=" + enabled
+        + ", connected=" + connected
         + ", cloudToDeviceMessageCount=" + cloudToDeviceMessageCount + '}';
   }
 }

@@ -128,6 +128,36 @@ public final class HubEngine implements AutoCloseable {
   }
 
   /**
+   * Enables or disables a device. A disabled device cannot connect ({@link #connect} refuses it with {@link
+   * HubError#UNAUTHORIZED}); disabling a connected device ends its session, as {@link #removeDevice} does,
+   * but keeps its registration and its queue. The etag changes when the status does.
+   *
+   * @param deviceId the device id
+   * @param enabled {@code true} to let it connect
+   * @return the updated registration
+   * @throws HubException {@link HubError#DEVICE_NOT_FOUND} if no such device
+   */
+  public DeviceInfo setDeviceEnabled(String deviceId, boolean enabled) {
+    List<Runnable> out = new ArrayList<>();
+    DeviceInfo info;
+    synchronized (lock) {
+      DeviceState d = existing(deviceId);
+      if (d.enabled != enabled) {
+        d.enabled = enabled;
+        d.etag++;
+      }
+      if (!enabled && d.session != null) {
+        SessionImpl s = d.session;
+        d.session = null;
+        out.add(() -> s.endpoint.disconnected("device disabled"));
+      }
+      info = d.info();
+    }
+    run(out);
+    return info;
+  }
+
+  /**
    * Returns a device's registration.
    *
    * @param deviceId the device id
@@ -346,7 +376,8 @@ public final class HubEngine implements AutoCloseable {
    * @param deviceId the device id
    * @param endpoint receives what the hub sends the device
    * @return the new session
-   * @throws HubException {@link HubError#DEVICE_NOT_FOUND} if no such device
+   * @throws HubException {@link HubError#DEVICE_NOT_FOUND} if no such device, {@link HubError#UNAUTHORIZED} if
+   *     it is disabled
    */
   public DeviceSession connect(String deviceId, DeviceEndpoint endpoint) {
     List<Runnable> out = new ArrayList<>();
@@ -354,6 +385,9 @@ public final class HubEngine implements AutoCloseable {
     synchronized (lock) {
       checkOpen();
       DeviceState d = existing(deviceId);
+      if (!d.enabled) {
+        throw new HubException(HubError.UNAUTHORIZED, "device " + deviceId + " is disabled");
+      }
       if (d.session != null) {
         SessionImpl old = d.session;
         out.add(() -> old.endpoint.disconnected("the device connected again"));
@@ -700,6 +734,7 @@ public final class HubEngine implements AutoCloseable {
     final String generationId;
     @Nullable String primaryKey;
     @Nullable String secondaryKey;
+    boolean enabled = true;
     long etag = 1;
     final Deque<QueuedMessage> queue = new ArrayDeque<>();
     @Nullable QueuedMessage locked;
@@ -738,7 +773,8 @@ public final class HubEngine implements AutoCloseable {
     }
 
     DeviceInfo info() {
-      return new DeviceInfo(id, generationId, "etag-" + etag, primaryKey, secondaryKey, session != null, depth());
+      return new DeviceInfo(id, generationId, "etag-" + etag, primaryKey, secondaryKey, enabled, session != null,
+          depth());
     }
   }
 

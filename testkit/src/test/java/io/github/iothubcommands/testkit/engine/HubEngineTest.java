@@ -319,6 +319,45 @@ class HubEngineTest {
     assertThat(device.disconnectReasons).containsExactly("device deleted");
   }
 
+  @Test
+  void disablingAConnectedDeviceEndsItsSessionButKeepsItsRegistrationAndQueue() {
+    DeviceSession s = connect();
+    engine.enqueue(message("m1"));
+    String etag = engine.device("d1").orElseThrow().etag();
+
+    DeviceInfo disabled = engine.setDeviceEnabled("d1", false);
+
+    assertThat(disabled.enabled()).isFalse();
+    assertThat(disabled.connected()).isFalse();
+    assertThat(disabled.etag()).isNotEqualTo(etag);
+    assertThat(disabled.cloudToDeviceMessageCount()).isEqualTo(1);
+    assertThat(s.isOpen()).isFalse();
+    assertThat(device.disconnectReasons).containsExactly("device disabled");
+    assertThat(s.complete(device.last().lockToken())).as("a disconnected session cannot settle").isFalse();
+  }
+
+  @Test
+  void aDisabledDeviceIsRefusedAsUnauthorizedUntilEnabledAgain() {
+    engine.setDeviceEnabled("d1", false);
+    assertThatThrownBy(() -> engine.connect("d1", device))
+        .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.error()).isEqualTo(HubError.UNAUTHORIZED))
+        .hasMessageContaining("disabled");
+    assertThat(engine.device("d1").orElseThrow().connected()).isFalse();
+
+    assertThat(engine.setDeviceEnabled("d1", true).enabled()).isTrue();
+    assertThat(connect().isOpen()).isTrue();
+    assertThat(device.disconnectReasons).isEmpty();
+  }
+
+  @Test
+  void devicesStartEnabledAndAnUnchangedStatusKeepsTheEtag() {
+    DeviceInfo d = engine.device("d1").orElseThrow();
+    assertThat(d.enabled()).isTrue();
+    assertThat(engine.setDeviceEnabled("d1", true).etag()).isEqualTo(d.etag());
+    assertThatThrownBy(() -> engine.setDeviceEnabled("nobody", false))
+        .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.error()).isEqualTo(HubError.DEVICE_NOT_FOUND));
+  }
+
   private static MethodInvocation call(Duration connect, Duration response, String payload) {
     return new MethodInvocation("d1", "reboot", payload, connect, response);
   }

@@ -1,7 +1,6 @@
 package io.github.iothubcommands.emulator.internal.amqp;
 
 import io.github.iothubcommands.HubException;
-import io.github.iothubcommands.emulator.internal.DeviceConnections;
 import io.github.iothubcommands.testkit.engine.HubEngine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -59,7 +58,6 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private final HubEngine engine;
   private final CbsAuthority authority;
   private final FeedbackDispatcher feedback;
-  private final DeviceConnections deviceConnections;
   private final AmqpServer.Settings settings;
   private final Transport transport = Proton.transport();
   private final Connection connection = Proton.connection();
@@ -74,8 +72,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private boolean cleanedUp;
 
   AmqpConnection(Channel channel, HubEngine engine, CbsAuthority authority, FeedbackDispatcher feedback,
-      DeviceConnections deviceConnections, AmqpServer.Settings settings) {
-    this.deviceConnections = deviceConnections;
+      AmqpServer.Settings settings) {
     this.channel = channel;
     this.engine = engine;
     this.authority = authority;
@@ -393,13 +390,13 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         refuse(link, AmqpError.UNAUTHORIZED_ACCESS, "no valid token for device " + deviceId);
         return;
       }
-      DeviceLinks d = devices.computeIfAbsent(deviceId, id -> new DeviceLinks(id, engine, this, deviceConnections));
+      DeviceLinks d = devices.computeIfAbsent(deviceId, id -> new DeviceLinks(id, engine, this));
       accept(link);
       try {
         d.attach(m.group(2), link);
-      } catch (HubException ex) {
+      } catch (HubException ex) { // deleted, or disabled since its token was put: the engine refuses it
         link.setContext(null);
-        link.setCondition(new ErrorCondition(AmqpError.NOT_FOUND, ex.getMessage()));
+        link.setCondition(new ErrorCondition(Symbol.valueOf(C2dIntake.condition(ex)), ex.getMessage()));
         link.close();
         devices.remove(deviceId, d);
       }

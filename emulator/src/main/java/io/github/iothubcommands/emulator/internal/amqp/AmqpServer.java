@@ -98,8 +98,7 @@ public final class AmqpServer implements ProtocolServer {
           protected void initChannel(SocketChannel ch) {
             connections.add(ch);
             ch.pipeline().addLast("tls", context.serverSsl().newHandler(ch.alloc()));
-            ch.pipeline().addLast("amqp", new AmqpConnection(ch, engine, authority, feedback,
-                context.connections(), settings));
+            ch.pipeline().addLast("amqp", new AmqpConnection(ch, engine, authority, feedback, settings));
           }
         });
     try {

@@ -1,7 +1,6 @@
 package io.github.iothubcommands.emulator.internal.amqp;
 
 import io.github.iothubcommands.HubException;
-import io.github.iothubcommands.emulator.internal.DeviceConnections;
 import io.github.iothubcommands.emulator.internal.MethodPayloads;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
 import io.github.iothubcommands.testkit.engine.DeliveredMessage;
@@ -55,8 +54,6 @@ final class DeviceLinks {
   private final String deviceId;
   private final HubEngine engine;
   private final AmqpConnection connection;
-  private final DeviceConnections registry;
-  private @Nullable Consumer<String> closer;
   private final Map<Link, Endpoint> links = new HashMap<>();
   private @Nullable DeviceSession session;
   private @Nullable Outbox c2d;
@@ -66,8 +63,7 @@ final class DeviceLinks {
   /** Method calls sent to the device: the correlation id on the wire (a UUID for the SDK) → engine id. */
   private final Map<UUID, String> calls = new HashMap<>();
 
-  DeviceLinks(String deviceId, HubEngine engine, AmqpConnection connection, DeviceConnections registry) {
-    this.registry = registry;
+  DeviceLinks(String deviceId, HubEngine engine, AmqpConnection connection) {
     this.deviceId = deviceId;
     this.engine = engine;
     this.connection = connection;
@@ -77,7 +73,7 @@ final class DeviceLinks {
    * Opens the engine session on the first link.
    *
    * @param kind {@code messages/devicebound}, {@code messages/events}, {@code methods/devicebound} or {@code twin}
-   * @throws HubException if the engine does not know the device
+   * @throws HubException if the engine refuses the device: unknown, or disabled
    */
   void attach(String kind, Link link) {
     DeviceSession s = session;
@@ -86,9 +82,6 @@ final class DeviceLinks {
       s = engine.connect(deviceId, hubSide);
       hubSide.own = s;
       session = s;
-      Consumer<String> c = hubSide::disconnected; // the registry disables or deletes the device
-      closer = c;
-      registry.add(deviceId, c);
       methodsSubscribed = false;
       LOG.debug("device {} connected over AMQP", deviceId);
     }
@@ -187,7 +180,7 @@ final class DeviceLinks {
     s.respond(requestId, status instanceof Number n ? n.intValue() : 500, MethodPayloads.fromDevice(AmqpCodec.body(m)));
   }
 
-  /** The engine ended the session (the device connected elsewhere, or was deleted): detach every link. */
+  /** The engine ended the session (the device connected elsewhere, was disabled or deleted): detach every link. */
   private void kick(DeviceSession from, String reason) {
     if (from != session) {
       return;
@@ -225,11 +218,6 @@ final class DeviceLinks {
     DeviceSession s = session;
     session = null;
     calls.clear();
-    Consumer<String> c = closer;
-    closer = null;
-    if (c != null) {
-      registry.remove(deviceId, c);
-    }
     if (s != null) {
       s.close();
       LOG.debug("device {} disconnected from AMQP", deviceId);

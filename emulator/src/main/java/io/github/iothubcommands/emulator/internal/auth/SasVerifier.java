@@ -7,7 +7,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,7 +28,6 @@ public final class SasVerifier {
   private final HubEngine engine;
   private final Set<String> hostNames;
   private final Map<String, String> policyKeys;
-  private final Predicate<String> deviceEnabled;
 
   /**
    * Creates a verifier.
@@ -37,14 +35,11 @@ public final class SasVerifier {
    * @param engine the registry and clock
    * @param hostNames host names (lower case, no port) a token's resource may name
    * @param policyKeys shared access policy name to base64 key
-   * @param deviceEnabled whether a registered device may connect
    */
-  public SasVerifier(HubEngine engine, Set<String> hostNames, Map<String, String> policyKeys,
-      Predicate<String> deviceEnabled) {
+  public SasVerifier(HubEngine engine, Set<String> hostNames, Map<String, String> policyKeys) {
     this.engine = engine;
     this.hostNames = Set.copyOf(hostNames);
     this.policyKeys = Map.copyOf(policyKeys);
-    this.deviceEnabled = deviceEnabled;
   }
 
   /**
@@ -125,7 +120,7 @@ public final class SasVerifier {
     if (device.isEmpty()) {
       return Result.fail("device " + deviceId + " is not registered");
     }
-    if (!deviceEnabled.test(deviceId)) {
+    if (!device.get().enabled()) {
       return Result.fail("device " + deviceId + " is disabled");
     }
     for (String key : new String[] {device.get().primaryKey(), device.get().secondaryKey()}) {

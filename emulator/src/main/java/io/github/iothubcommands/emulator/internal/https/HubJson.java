@@ -44,13 +44,13 @@ final class HubJson {
   }
 
   /** A registry entry as the hub returns it. */
-  static byte[] device(DeviceInfo d, boolean enabled) {
+  static byte[] device(DeviceInfo d) {
     ObjectNode o = JSON.objectNode()
         .put("deviceId", d.deviceId())
         .put("generationId", d.generationId())
         .put("etag", d.etag())
         .put("connectionState", d.connected() ? "Connected" : "Disconnected")
-        .put("status", enabled ? "enabled" : "disabled")
+        .put("status", d.enabled() ? "enabled" : "disabled")
         .putNull("statusReason")
         .put("connectionStateUpdatedTime", NEVER)
         .put("statusUpdatedTime", NEVER)

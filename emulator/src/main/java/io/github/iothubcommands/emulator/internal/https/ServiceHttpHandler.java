@@ -109,7 +109,7 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
         if (d.isEmpty()) {
           out.error(404, 404001, "Device " + id + " is not registered");
         } else {
-          out.send(200, HubJson.device(d.get(), registry.isEnabled(id)));
+          out.send(200, HubJson.device(d.get()));
         }
       } else if (method.equals(HttpMethod.PUT)) {
         putDevice(out, id, body, ifMatch);
@@ -173,7 +173,7 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     DeviceInfo d = ifMatch == null
         ? registry.create(deviceId, primary, secondary, enabled == null || enabled)
         : registry.update(deviceId, primary, secondary, enabled, ifMatch);
-    out.send(200, HubJson.device(d, registry.isEnabled(deviceId)));
+    out.send(200, HubJson.device(d));
   }
 
   private static @Nullable String text(JsonNode o, String field) {

@@ -1,7 +1,6 @@
 package io.github.iothubcommands.emulator.internal.mqtt;
 
 import io.github.iothubcommands.HubException;
-import io.github.iothubcommands.emulator.internal.DeviceConnections;
 import io.github.iothubcommands.emulator.internal.MethodPayloads;
 import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
 import io.github.iothubcommands.testkit.engine.DeliveredMessage;
@@ -38,7 +37,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,8 +54,6 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
 
   private final HubEngine engine;
   private final SasVerifier verifier;
-  private final DeviceConnections connections;
-  private final Consumer<String> closer = this::closeConnection;
   private @Nullable Channel channel;
   private volatile @Nullable String deviceId;
   private volatile @Nullable DeviceSession session;
@@ -65,10 +61,9 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
   private final Map<Integer, String> c2dInFlight = new ConcurrentHashMap<>();
   private int nextPacketId;
 
-  MqttDeviceHandler(HubEngine engine, SasVerifier verifier, DeviceConnections connections) {
+  MqttDeviceHandler(HubEngine engine, SasVerifier verifier) {
     this.engine = engine;
     this.verifier = verifier;
-    this.connections = connections;
   }
 
   @Override
@@ -145,13 +140,12 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
     }
     try {
       session = engine.connect(clientId, this);
-    } catch (HubException e) { // deleted between the check and now, or engine closed
+    } catch (HubException e) { // deleted or disabled between the check and now, or engine closed
       LOG.info("Refusing MQTT connection of device {}: {}", clientId, e.getMessage());
       refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
       return;
     }
     deviceId = clientId;
-    connections.add(clientId, closer);
     // Replace the connect timeout by the keep-alive watchdog (MQTT-3.1.2-24: 1.5 × keep-alive).
     int keepAlive = m.variableHeader().keepAliveTimeSeconds();
     ctx.pipeline().remove(MqttDeviceServer.CONNECT_TIMEOUT_HANDLER);
@@ -292,12 +286,9 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
     return nextPacketId;
   }
 
+  /** The engine ended the session: the device connected again elsewhere, was disabled or deleted. */
   @Override
   public void disconnected(String reason) {
-    closeConnection(reason);
-  }
-
-  private void closeConnection(String reason) {
     Channel ch = channel;
     if (ch != null) {
       LOG.debug("Closing MQTT connection of {}: {}", deviceId, reason);
@@ -320,9 +311,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     DeviceSession s = session;
-    String id = deviceId;
-    if (s != null && id != null) {
-      connections.remove(id, closer);
+    if (s != null) {
       s.close(); // a locked message returns to the queue when its lock expires (engine semantics)
     }
     super.channelInactive(ctx);

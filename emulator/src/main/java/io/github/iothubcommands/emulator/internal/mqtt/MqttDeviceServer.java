@@ -35,6 +35,6 @@ public final class MqttDeviceServer {
         .addLast(CONNECT_TIMEOUT_HANDLER, new IdleStateHandler(CONNECT_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS))
         .addLast(DECODER, new MqttDecoder(MAX_PACKET_BYTES))
         .addLast("encoder", MqttEncoder.INSTANCE)
-        .addLast("device", new MqttDeviceHandler(c.engine(), c.verifier(), c.connections())));
+        .addLast("device", new MqttDeviceHandler(c.engine(), c.verifier())));
   }
 }

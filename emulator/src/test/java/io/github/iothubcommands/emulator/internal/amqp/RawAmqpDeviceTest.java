@@ -6,6 +6,9 @@ import com.azure.core.credential.AzureSasCredential;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
+import com.microsoft.azure.sdk.iot.service.registry.Device;
+import com.microsoft.azure.sdk.iot.service.registry.DeviceStatus;
+import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,6 +23,7 @@ import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.amqp.messaging.Properties;
+import org.apache.qpid.proton.amqp.transport.AmqpError;
 import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
@@ -39,8 +43,14 @@ class RawAmqpDeviceTest {
     return device;
   }
 
-  private String primaryKey(String deviceId) {
-    return hub.engine.device(deviceId).orElseThrow().primaryKey();
+  /** A hub with device d1, its HTTPS trusted by the SDK's service clients, d1 authenticated on a raw connection. */
+  private RawAmqpClient authenticatedD1() throws Exception {
+    hub = new AmqpTestHub(AmqpTestHub.FAST_FEEDBACK, "d1");
+    HttpsURLConnection.setDefaultSSLSocketFactory(hub.emulator.sslContext().getSocketFactory());
+    RawAmqpClient c = connect(0);
+    String key = hub.engine.device("d1").orElseThrow().primaryKey();
+    assertThat(c.authenticateDevice(EmulatorRuntime.DEVICE_HOST, "d1", key)).isEqualTo(200);
+    return c;
   }
 
   @Test
@@ -61,11 +71,31 @@ class RawAmqpDeviceTest {
   }
 
   @Test
+  void disabledDeviceCannotAttachLinksAgainOnTheConnectionItAuthenticatedOn() throws Exception {
+    RawAmqpClient c = authenticatedD1();
+    Receiver messages = c.receiver("/devices/d1/messages/devicebound", 10);
+    assertThat(c.awaitAttached(messages)).isEqualTo(EndpointState.ACTIVE);
+    assertThat(hub.engine.device("d1").orElseThrow().connected()).isTrue();
+
+    RegistryClient registry = new RegistryClient(hub.emulator.httpsHost(),
+        new AzureSasCredential(hub.emulator.serviceSasToken()));
+    Device d1 = registry.getDevice("d1");
+    d1.setStatus(DeviceStatus.Disabled);
+    registry.updateDevice(d1);
+    assertThat(c.await(() -> messages.getRemoteState() == EndpointState.CLOSED, RawAmqpClient.TIMEOUT))
+        .as("the hub detaches the disabled device's link").isTrue();
+    messages.close();
+
+    Receiver again = c.receiver("/devices/d1/messages/devicebound", 10);
+    assertThat(c.awaitAttached(again)).as("attach after the disable, same connection and token")
+        .isEqualTo(EndpointState.CLOSED);
+    assertThat((Object) again.getRemoteCondition().getCondition()).isEqualTo(AmqpError.UNAUTHORIZED_ACCESS);
+    assertThat(hub.engine.device("d1").orElseThrow().connected()).isFalse();
+  }
+
+  @Test
   void methodReplyThatIsNotJsonReachesTheHttpsCallerAsAJsonString() throws Exception {
-    hub = new AmqpTestHub(AmqpTestHub.FAST_FEEDBACK, "d1");
-    HttpsURLConnection.setDefaultSSLSocketFactory(hub.emulator.sslContext().getSocketFactory());
-    RawAmqpClient c = connect(0);
-    assertThat(c.authenticateDevice(EmulatorRuntime.DEVICE_HOST, "d1", primaryKey("d1"))).isEqualTo(200);
+    RawAmqpClient c = authenticatedD1();
     Receiver requests = c.receiver("/devices/d1/methods/devicebound", 10);
     Sender responses = c.sender("/devices/d1/methods/devicebound");
     assertThat(c.awaitAttached(requests)).isEqualTo(EndpointState.ACTIVE);
