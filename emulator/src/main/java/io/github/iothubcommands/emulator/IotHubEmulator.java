@@ -1,5 +1,6 @@
 package io.github.iothubcommands.emulator;
 
+import io.github.iothubcommands.DeviceId;
 import io.github.iothubcommands.emulator.internal.DeviceRegistry;
 import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
 import io.github.iothubcommands.testkit.engine.HubEngine;
@@ -132,13 +133,10 @@ public final class IotHubEmulator implements AutoCloseable {
    *
    * @param deviceId the device id
    * @return its connection string
-   * @throws IllegalArgumentException if the id breaks IoT Hub's device id rules
+   * @throws IllegalArgumentException if the id breaks IoT Hub's device id rule ({@link DeviceId#requireValid})
    */
   public String registerDevice(String deviceId) {
-    Builder.checkDeviceId(deviceId);
-    runtime.engine().registerDevice(deviceId,
-        DeviceRegistry.newKey(),
-        DeviceRegistry.newKey());
+    runtime.registry().register(deviceId);
     return deviceConnectionString(deviceId);
   }
 
@@ -233,7 +231,6 @@ public final class IotHubEmulator implements AutoCloseable {
   /** Configures and starts an {@link IotHubEmulator}. Setters validate at once. */
   public static final class Builder {
     private static final Pattern HUB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{1,48}[A-Za-z0-9]");
-    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9\\-.+%_#*?!(),:=@$']{1,128}");
 
     private final Set<String> devices = new LinkedHashSet<>();
     private int httpsPort = DEFAULT_HTTPS_PORT;
@@ -249,8 +246,8 @@ public final class IotHubEmulator implements AutoCloseable {
     /**
      * Adds devices to register at start, each with generated keys.
      *
-     * @param deviceIds device ids: 1 to 128 characters, letters, digits and {@code - . + % _ # * ? ! ( ) , :
-     *     = @ $ '}
+     * @param deviceIds device ids: 1 to {@value DeviceId#MAX_LENGTH} characters, ASCII letters, digits and
+     *     {@code -.+%_#*?!(),:=@$'}, as {@link DeviceId#requireValid} checks them
      * @return this builder
      * @throws IllegalArgumentException if an id breaks that rule
      */
@@ -268,7 +265,7 @@ public final class IotHubEmulator implements AutoCloseable {
     public Builder devices(Collection<String> deviceIds) {
       List<String> checked = new ArrayList<>();
       for (String id : deviceIds) {
-        checked.add(checkDeviceId(id));
+        checked.add(DeviceRegistry.checkDeviceId(id));
       }
       devices.addAll(checked);
       return this;
@@ -376,15 +373,6 @@ public final class IotHubEmulator implements AutoCloseable {
     public IotHubEmulator start() {
       return new IotHubEmulator(EmulatorRuntime.start(hubName, List.copyOf(devices), limits, bindAddress,
           httpsPort, mqttPort, amqpPort, workDirectory));
-    }
-
-    static String checkDeviceId(String id) {
-      Objects.requireNonNull(id, "deviceId");
-      if (!DEVICE_ID.matcher(id).matches()) {
-        throw new IllegalArgumentException("deviceId must be 1 to 128 characters among letters, digits and"
-            + " - . + % _ # * ? ! ( ) , : = @ $ ', but was '" + id + "'");
-      }
-      return id;
     }
 
     private static int checkPort(String field, int port) {

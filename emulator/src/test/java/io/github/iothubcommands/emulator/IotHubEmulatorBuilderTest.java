@@ -1,5 +1,6 @@
 package io.github.iothubcommands.emulator;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,9 @@ class IotHubEmulatorBuilderTest {
         .hasMessageStartingWith("deviceId must be 1 to 128 characters")
         .hasMessageEndingWith("but was 'has space'");
     assertThatThrownBy(() -> IotHubEmulator.builder().devices("")).hasMessageEndingWith("but was ''");
+    assertThatThrownBy(() -> IotHubEmulator.builder().devices("x".repeat(129)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(IotHubEmulator.builder().devices("a+b%c", "x".repeat(128), "-.+%_#*?!(),:=@$'")).isNotNull();
   }
 
   @Test

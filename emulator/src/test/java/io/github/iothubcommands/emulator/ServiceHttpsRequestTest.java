@@ -94,6 +94,16 @@ class ServiceHttpsRequestTest {
   }
 
   @Test
+  void creatingADeviceWhoseIdBreaksIotHubsRuleIsA400() throws IOException {
+    assertThat(statusLine("PUT /devices/has%20space?api-version=2021-04-12")).startsWith("HTTP/1.1 400");
+    assertThat(statusLine("PUT /devices/" + "x".repeat(129) + "?api-version=2021-04-12")).startsWith("HTTP/1.1 400");
+    assertThat(statusLine("PUT /devices/caf%C3%A9?api-version=2021-04-12")).startsWith("HTTP/1.1 400");
+    assertThat(hub.engine().devices()).extracting(d -> d.deviceId()).containsExactly("d1");
+    assertThat(statusLine("PUT /devices/ok-1?api-version=2021-04-12")).startsWith("HTTP/1.1 200");
+    hub.engine().removeDevice("ok-1");
+  }
+
+  @Test
   void methodReplyTheHttpsAnswerCannotCarryIsA500NotASilence() throws Exception {
     AtomicReference<DeviceSession> session = new AtomicReference<>();
     session.set(hub.engine().connect("d1", new DeviceEndpoint() {

@@ -1,11 +1,13 @@
 package io.github.iothubcommands.emulator.internal;
 
+import io.github.iothubcommands.DeviceId;
 import io.github.iothubcommands.HubError;
 import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.testkit.engine.DeviceInfo;
 import io.github.iothubcommands.testkit.engine.HubEngine;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -43,6 +45,38 @@ public final class DeviceRegistry {
   }
 
   /**
+   * Checks a device id against IoT Hub's rule ({@link DeviceId#requireValid}); every registration goes
+   * through here, and the emulator's builder calls it to refuse a bad id before starting.
+   *
+   * @param deviceId the id
+   * @return the id
+   * @throws IllegalArgumentException naming the rule and the id if it breaks the rule; its cause says where
+   */
+  public static String checkDeviceId(String deviceId) {
+    Objects.requireNonNull(deviceId, "deviceId");
+    try {
+      return DeviceId.requireValid(deviceId);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("deviceId must be 1 to " + DeviceId.MAX_LENGTH + " characters among"
+          + " ASCII letters, digits and " + DeviceId.ALLOWED_PUNCTUATION + ", but was '" + deviceId + "'", e);
+    }
+  }
+
+  /**
+   * Registers a device with generated keys, or leaves an existing one unchanged.
+   *
+   * @param deviceId the device
+   * @return the registration
+   * @throws IllegalArgumentException if the id breaks IoT Hub's rule
+   */
+  public DeviceInfo register(String deviceId) {
+    checkDeviceId(deviceId);
+    synchronized (lock) {
+      return engine.registerDevice(deviceId, newKey(), newKey());
+    }
+  }
+
+  /**
    * Returns a device.
    *
    * @param deviceId the device
@@ -60,10 +94,12 @@ public final class DeviceRegistry {
    * @param secondaryKey its secondary key, or {@code null}
    * @param enabled whether it may connect
    * @return the registration
+   * @throws IllegalArgumentException if the id breaks IoT Hub's rule
    * @throws HubException {@link HubError#DEVICE_ALREADY_EXISTS} if it exists
    */
   public DeviceInfo create(String deviceId, @Nullable String primaryKey, @Nullable String secondaryKey,
       boolean enabled) {
+    checkDeviceId(deviceId);
     synchronized (lock) {
       if (engine.device(deviceId).isPresent()) {
         throw new HubException(HubError.DEVICE_ALREADY_EXISTS, "A device with id " + deviceId + " is already registered");

@@ -110,12 +110,10 @@ public final class EmulatorRuntime implements AutoCloseable {
       }
     }
     HubEngine engine = new HubEngine(limits, TimeSource.system());
-    for (String id : deviceIds) {
-      engine.registerDevice(id, DeviceRegistry.newKey(), DeviceRegistry.newKey());
-    }
+    DeviceRegistry registry = new DeviceRegistry(engine);
+    deviceIds.forEach(registry::register);
     TlsMaterial tls = TlsMaterial.generate(dir);
     String policyKey = DeviceRegistry.newKey();
-    DeviceRegistry registry = new DeviceRegistry(engine);
     Set<String> hosts = Set.of(SERVICE_HOST, DEVICE_HOST,
         hubName.toLowerCase(Locale.ROOT) + ".azure-devices.net");
     SasVerifier verifier = new SasVerifier(engine, hosts, Map.of(POLICY_NAME, policyKey));
