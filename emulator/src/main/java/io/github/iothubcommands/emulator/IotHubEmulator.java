@@ -3,6 +3,7 @@ package io.github.iothubcommands.emulator;
 import io.github.iothubcommands.DeviceId;
 import io.github.iothubcommands.emulator.internal.DeviceRegistry;
 import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
+import io.github.iothubcommands.emulator.internal.tls.TlsMaterial;
 import io.github.iothubcommands.testkit.engine.HubEngine;
 import io.github.iothubcommands.testkit.engine.HubLimits;
 import java.net.InetAddress;
@@ -165,7 +166,7 @@ public final class IotHubEmulator implements AutoCloseable {
    * @return {@code PKCS12}
    */
   public String trustStoreType() {
-    return "PKCS12";
+    return TlsMaterial.TRUST_STORE_TYPE;
   }
 
   /**
@@ -185,7 +186,7 @@ public final class IotHubEmulator implements AutoCloseable {
    * @return the port
    */
   public int httpsPort() {
-    return runtime.address("HTTPS").getPort();
+    return runtime.httpsPort();
   }
 
   /**
@@ -194,7 +195,7 @@ public final class IotHubEmulator implements AutoCloseable {
    * @return the port
    */
   public int mqttPort() {
-    return runtime.address("MQTT").getPort();
+    return runtime.mqttPort();
   }
 
   /**
@@ -203,7 +204,7 @@ public final class IotHubEmulator implements AutoCloseable {
    * @return the port
    */
   public int amqpPort() {
-    return runtime.address("AMQPS").getPort();
+    return runtime.amqpPort();
   }
 
   /**

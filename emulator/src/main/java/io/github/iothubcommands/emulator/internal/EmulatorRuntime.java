@@ -17,7 +17,6 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,8 +37,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running emulator: the engine on the wall clock, the TLS identity, one Netty boss thread and two worker
- * event loops shared by every front door, and the front doors themselves, started in order from {@link
- * #SERVERS} and closed in reverse.
+ * event loops shared by every front door, and the front doors themselves (MQTT, AMQPS, HTTPS), started in
+ * that order and closed in reverse.
  */
 public final class EmulatorRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmulatorRuntime.class);
@@ -53,31 +52,29 @@ public final class EmulatorRuntime implements AutoCloseable {
   /** The host service credentials name: the certificate's DNS name. */
   public static final String SERVICE_HOST = "localhost";
 
-  /**
-   * The front doors, in start order.
-   */
-  static final List<ProtocolServer.Factory> SERVERS = List.of(MqttDeviceServer::start, AmqpServer::start,
-      HttpsServiceServer::start);
-
   private final HubEngine engine;
   private final TlsMaterial tls;
   private final @Nullable Path ownedDirectory;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
-  private final List<ProtocolServer> servers;
+  private final ProtocolServer mqtt;
+  private final ProtocolServer amqp;
+  private final ProtocolServer https;
   private final String policyKey;
   private final String hubName;
   private final DeviceRegistry registry;
 
   private EmulatorRuntime(HubEngine engine, TlsMaterial tls, @Nullable Path ownedDirectory, EventLoopGroup boss,
-      EventLoopGroup workers, List<ProtocolServer> servers, String policyKey, String hubName,
-      DeviceRegistry registry) {
+      EventLoopGroup workers, ProtocolServer mqtt, ProtocolServer amqp, ProtocolServer https, String policyKey,
+      String hubName, DeviceRegistry registry) {
     this.engine = engine;
     this.tls = tls;
     this.ownedDirectory = ownedDirectory;
     this.boss = boss;
     this.workers = workers;
-    this.servers = servers;
+    this.mqtt = mqtt;
+    this.amqp = amqp;
+    this.https = https;
     this.policyKey = policyKey;
     this.hubName = hubName;
     this.registry = registry;
@@ -121,29 +118,38 @@ public final class EmulatorRuntime implements AutoCloseable {
         NioIoHandler.newFactory());
     EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("emulator-io", true),
         NioIoHandler.newFactory());
-    EmulatorContext context = new EmulatorContext(engine, verifier, registry, tls,
-        tls.nettyServerContext(), bindAddress, boss, workers, hubName, httpsPort, mqttPort,
-        amqpPort);
+    EmulatorContext context = new EmulatorContext(engine, verifier, registry, tls.nettyServerContext(),
+        bindAddress, boss, workers, httpsPort, mqttPort, amqpPort);
     List<ProtocolServer> started = new ArrayList<>();
-    EmulatorRuntime runtime = new EmulatorRuntime(engine, tls, owned, boss, workers, started, policyKey, hubName,
-        registry);
-    for (ProtocolServer.Factory factory : SERVERS) {
-      try {
-        started.add(factory.start(context));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        runtime.close();
-        throw new IllegalStateException("interrupted while starting the emulator", e);
-      } catch (Exception e) { // Netty rethrows the checked BindException from sync()
-        runtime.close();
-        throw new IllegalStateException("cannot start the emulator's server #" + (started.size() + 1) + " of "
-            + SERVERS.size() + " on " + bindAddress.getHostAddress() + " (HTTPS port " + httpsPort + ", MQTT port "
-            + mqttPort + ", AMQPS port " + amqpPort + "): " + e, e);
-      }
+    try {
+      ProtocolServer mqtt = startServer(started, MqttDeviceServer.NAME, mqttPort, MqttDeviceServer::start, context);
+      ProtocolServer amqp = startServer(started, AmqpServer.NAME, amqpPort, AmqpServer::start, context);
+      ProtocolServer https = startServer(started, HttpsServiceServer.NAME, httpsPort, HttpsServiceServer::start,
+          context);
+      LOG.info("IoT Hub emulator {} started: {}", hubName, started.stream()
+          .map(s -> s.name() + " " + s.localAddress()).toList());
+      return new EmulatorRuntime(engine, tls, owned, boss, workers, mqtt, amqp, https, policyKey, hubName,
+          registry);
+    } catch (RuntimeException e) {
+      release(started, engine, boss, workers, owned);
+      throw e;
     }
-    LOG.info("IoT Hub emulator {} started: {}", hubName, started.stream()
-        .map(s -> s.name() + " " + s.localAddress()).toList());
-    return runtime;
+  }
+
+  /** Starts one front door and adds it to {@code started}; the failure names it and its port. */
+  private static ProtocolServer startServer(List<ProtocolServer> started, String name, int port,
+      ProtocolServer.Factory factory, EmulatorContext context) {
+    try {
+      ProtocolServer server = factory.start(context);
+      started.add(server);
+      return server;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the emulator's " + name + " server", e);
+    } catch (Exception e) { // Netty rethrows the checked BindException from sync()
+      throw new IllegalStateException("cannot start the emulator's " + name + " server on "
+          + context.bindAddress().getHostAddress() + " port " + port + ": " + e, e);
+    }
   }
 
   /** @return the engine */
@@ -166,17 +172,19 @@ public final class EmulatorRuntime implements AutoCloseable {
     return hubName;
   }
 
-  /**
-   * Returns the bound address of a front door.
-   *
-   * @param name {@code HTTPS}, {@code MQTT}, …
-   * @return its address
-   * @throws IllegalArgumentException if no such front door runs
-   */
-  public InetSocketAddress address(String name) {
-    return servers.stream().filter(s -> s.name().equals(name)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("no " + name + " server runs in this emulator"))
-        .localAddress();
+  /** @return the HTTPS port actually bound */
+  public int httpsPort() {
+    return https.localAddress().getPort();
+  }
+
+  /** @return the MQTT port actually bound */
+  public int mqttPort() {
+    return mqtt.localAddress().getPort();
+  }
+
+  /** @return the AMQPS port actually bound */
+  public int amqpPort() {
+    return amqp.localAddress().getPort();
   }
 
   /** @return the service connection string (host {@value #SERVICE_HOST}) */
@@ -209,6 +217,12 @@ public final class EmulatorRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    release(List.of(mqtt, amqp, https), engine, boss, workers, ownedDirectory);
+  }
+
+  /** Closes the servers in reverse start order, then the engine, the event loops and the owned directory. */
+  private static void release(List<ProtocolServer> servers, HubEngine engine, EventLoopGroup boss,
+      EventLoopGroup workers, @Nullable Path ownedDirectory) {
     List<ProtocolServer> reversed = new ArrayList<>(servers);
     Collections.reverse(reversed);
     for (ProtocolServer s : reversed) {

@@ -3,7 +3,7 @@ package io.github.iothubcommands.emulator.internal;
 import java.net.InetSocketAddress;
 
 /**
- * One listening front door (HTTPS, MQTT, later AMQP). Started by a {@link ProtocolServer.Factory} from the
+ * One listening front door (MQTT, AMQPS, HTTPS). Started by a {@link ProtocolServer.Factory} from the
  * shared {@link EmulatorContext}; closed by the emulator in reverse start order.
  */
 public interface ProtocolServer extends AutoCloseable {

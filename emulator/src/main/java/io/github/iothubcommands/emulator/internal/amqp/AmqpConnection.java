@@ -51,6 +51,18 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   static final String FEEDBACK = "/messages/servicebound/feedback";
   private static final Pattern DEVICE_ADDRESS =
       Pattern.compile("^/devices/([^/]+)/(messages/devicebound|messages/events|methods/devicebound|twin)$");
+  /** The container id sent in Open. */
+  static final String CONTAINER_ID = "iothub-commands-emulator";
+  /**
+   * Our idle timeout: proton-j advertises half of it and drops a peer silent for all of it. Long, because the
+   * service SDK runs user callbacks on its Reactor thread.
+   */
+  static final int IDLE_TIMEOUT_MILLIS = (int) TimeUnit.MINUTES.toMillis(4);
+  /**
+   * Period of the empty frames sent to connections with a feedback link, so that the service SDK notices
+   * {@code stop()} at once instead of after up to 3.1 s.
+   */
+  static final long WAKEUP_PERIOD_MILLIS = 200;
   /** An empty AMQP frame (size 8, doff 2, type AMQP, channel 0): a heartbeat, legal at any time after Open. */
   private static final byte[] EMPTY_FRAME = {0, 0, 0, 8, 2, 0, 0, 0};
 
@@ -58,7 +70,6 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private final HubEngine engine;
   private final CbsAuthority authority;
   private final FeedbackDispatcher feedback;
-  private final AmqpServer.Settings settings;
   private final Transport transport = Proton.transport();
   private final Connection connection = Proton.connection();
   private final Collector collector = Proton.collector();
@@ -71,14 +82,12 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private boolean closing;
   private boolean cleanedUp;
 
-  AmqpConnection(Channel channel, HubEngine engine, CbsAuthority authority, FeedbackDispatcher feedback,
-      AmqpServer.Settings settings) {
+  AmqpConnection(Channel channel, HubEngine engine, CbsAuthority authority, FeedbackDispatcher feedback) {
     this.channel = channel;
     this.engine = engine;
     this.authority = authority;
     this.feedback = feedback;
-    this.settings = settings;
-    transport.setIdleTimeout((int) settings.idleTimeout().toMillis());
+    transport.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
     Sasl sasl = transport.sasl();
     sasl.server();
     sasl.setMechanisms("ANONYMOUS");
@@ -245,8 +254,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
    * select up to 3.1 s and notices a {@code stop()} from another thread only when bytes arrive.
    */
   private void startWakeups() {
-    long period = settings.wakeupPeriod().toMillis();
-    if (period <= 0 || wakeups != null) {
+    if (wakeups != null) {
       return;
     }
     wakeups = channel.eventLoop().scheduleAtFixedRate(() -> {
@@ -254,7 +262,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         flush(); // whole proton output first, so the frame never splits one of its frames
         channel.writeAndFlush(channel.alloc().buffer(EMPTY_FRAME.length).writeBytes(EMPTY_FRAME));
       }
-    }, period, period, TimeUnit.MILLISECONDS);
+    }, WAKEUP_PERIOD_MILLIS, WAKEUP_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
   }
 
   // ---------------------------------------------------------------- proton events
@@ -274,7 +282,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private void handle(Event e) {
     switch (e.getType()) {
       case CONNECTION_REMOTE_OPEN -> {
-        connection.setContainer(settings.containerId());
+        connection.setContainer(CONTAINER_ID);
         connection.open();
       }
       case CONNECTION_REMOTE_CLOSE -> {

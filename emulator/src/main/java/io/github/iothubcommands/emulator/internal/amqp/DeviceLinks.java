@@ -12,7 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.qpid.proton.Proton;
@@ -54,7 +56,7 @@ final class DeviceLinks {
   private final String deviceId;
   private final HubEngine engine;
   private final AmqpConnection connection;
-  private final Map<Link, Endpoint> links = new HashMap<>();
+  private final Set<Link> links = new HashSet<>();
   private @Nullable DeviceSession session;
   private @Nullable Outbox c2d;
   private @Nullable Outbox methodRequests;
@@ -103,7 +105,7 @@ final class DeviceLinks {
       ep = new Outbox((Sender) link, () -> detached(link)); // twin responses: never sent
     }
     link.setContext(ep);
-    links.put(link, ep);
+    links.add(link);
     if (ep == c2d) {
       s.subscribeMessages();
     }
@@ -185,7 +187,7 @@ final class DeviceLinks {
     if (from != session) {
       return;
     }
-    for (Link l : new ArrayList<>(links.keySet())) {
+    for (Link l : new ArrayList<>(links)) {
       if (l.getLocalState() != EndpointState.CLOSED) {
         l.setCondition(new ErrorCondition(LINK_STOLEN, reason));
         l.close();

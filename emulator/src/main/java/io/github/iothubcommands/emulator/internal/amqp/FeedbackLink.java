@@ -22,7 +22,6 @@ import org.jspecify.annotations.Nullable;
 final class FeedbackLink implements Endpoint, FeedbackDispatcher.Taker {
   private static final Symbol CONTENT_TYPE = Symbol.valueOf("application/vnd.microsoft.iothub.feedback.json");
 
-  private final Sender sender;
   private final Outbox outbox;
   private final AmqpConnection connection;
   private final FeedbackDispatcher dispatcher;
@@ -30,7 +29,6 @@ final class FeedbackLink implements Endpoint, FeedbackDispatcher.Taker {
   private boolean busy;
 
   FeedbackLink(Sender sender, AmqpConnection connection, FeedbackDispatcher dispatcher) {
-    this.sender = sender;
     this.connection = connection;
     this.dispatcher = dispatcher;
     this.outbox = new Outbox(sender, () -> {
@@ -75,7 +73,7 @@ final class FeedbackLink implements Endpoint, FeedbackDispatcher.Taker {
   @Override
   public void onFlow() {
     outbox.onFlow();
-    if (!busy && !waiting && sender.getCredit() > 0 && !outbox.isClosed()) {
+    if (!busy && !waiting && outbox.sender().getCredit() > 0 && !outbox.isClosed()) {
       waiting = true;
       dispatcher.ready(this);
     }

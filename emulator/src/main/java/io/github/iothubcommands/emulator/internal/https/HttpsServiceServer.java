@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
  * keep-alive → aggregator → the shared {@link ServiceHttpHandler}.
  */
 public final class HttpsServiceServer {
+  /** The front door's name in logs and errors. */
+  public static final String NAME = "HTTPS";
   /** 128 KB method payload plus the JSON envelope, with room. */
   static final int MAX_BODY_BYTES = 512 * 1024;
 
@@ -26,7 +28,7 @@ public final class HttpsServiceServer {
    */
   public static ProtocolServer start(EmulatorContext c) throws InterruptedException {
     ServiceHttpHandler handler = new ServiceHttpHandler(c.engine(), c.registry(), c.verifier());
-    return NettyServer.bind(c, "HTTPS", c.httpsPort(), ch -> ch.pipeline()
+    return NettyServer.bind(c, NAME, c.httpsPort(), ch -> ch.pipeline()
         .addLast(c.serverSsl().newHandler(ch.alloc()))
         .addLast(new HttpServerCodec())
         .addLast(new HttpServerKeepAliveHandler())

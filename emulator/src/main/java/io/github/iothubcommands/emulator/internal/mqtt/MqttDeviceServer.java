@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  * keep-alive watchdog after CONNECT) → Netty's MQTT decoder and encoder → {@link MqttDeviceHandler}.
  */
 public final class MqttDeviceServer {
+  /** The front door's name in logs and errors. */
+  public static final String NAME = "MQTT";
   /** Largest packet accepted: the 128 KB method payload or 64 KB C2D message plus topic, with room. */
   static final int MAX_PACKET_BYTES = 256 * 1024;
   /** Seconds a client may stay silent before its CONNECT arrives. */
@@ -30,7 +32,7 @@ public final class MqttDeviceServer {
    * @throws InterruptedException if interrupted while binding
    */
   public static ProtocolServer start(EmulatorContext c) throws InterruptedException {
-    return NettyServer.bind(c, "MQTT", c.mqttPort(), ch -> ch.pipeline()
+    return NettyServer.bind(c, NAME, c.mqttPort(), ch -> ch.pipeline()
         .addLast("tls", c.serverSsl().newHandler(ch.alloc()))
         .addLast(CONNECT_TIMEOUT_HANDLER, new IdleStateHandler(CONNECT_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS))
         .addLast(DECODER, new MqttDecoder(MAX_PACKET_BYTES))

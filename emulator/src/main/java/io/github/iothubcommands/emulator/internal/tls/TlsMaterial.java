@@ -134,11 +134,6 @@ public final class TlsMaterial {
     return ctx;
   }
 
-  /** @return the certificate */
-  public X509Certificate certificate() {
-    return certificate;
-  }
-
   /** @return the PKCS12 trust store file */
   public Path trustStorePath() {
     return trustStorePath;
