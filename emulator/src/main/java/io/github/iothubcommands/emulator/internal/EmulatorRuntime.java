@@ -13,6 +13,7 @@ import io.github.iothubcommands.testkit.engine.HubLimits;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,9 +23,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
+import java.util.ArrayDeque;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,34 +55,31 @@ public final class EmulatorRuntime implements AutoCloseable {
 
   private final HubEngine engine;
   private final TlsMaterial tls;
-  private final @Nullable Path ownedDirectory;
-  private final EventLoopGroup boss;
-  private final EventLoopGroup workers;
   private final ProtocolServer mqtt;
   private final ProtocolServer amqp;
   private final ProtocolServer https;
   private final String policyKey;
   private final String hubName;
   private final DeviceRegistry registry;
+  /** What {@link #close()} undoes, newest first: servers, engine, event loops, the owned directory. */
+  private final Deque<Runnable> closers;
 
-  private EmulatorRuntime(HubEngine engine, TlsMaterial tls, @Nullable Path ownedDirectory, EventLoopGroup boss,
-      EventLoopGroup workers, ProtocolServer mqtt, ProtocolServer amqp, ProtocolServer https, String policyKey,
-      String hubName, DeviceRegistry registry) {
+  private EmulatorRuntime(HubEngine engine, TlsMaterial tls, ProtocolServer mqtt, ProtocolServer amqp,
+      ProtocolServer https, String policyKey, String hubName, DeviceRegistry registry, Deque<Runnable> closers) {
     this.engine = engine;
     this.tls = tls;
-    this.ownedDirectory = ownedDirectory;
-    this.boss = boss;
-    this.workers = workers;
     this.mqtt = mqtt;
     this.amqp = amqp;
     this.https = https;
     this.policyKey = policyKey;
     this.hubName = hubName;
     this.registry = registry;
+    this.closers = closers;
   }
 
   /**
-   * Starts an emulator.
+   * Starts an emulator. If any step fails, what the earlier steps made is released before the exception
+   * leaves: servers, engine, event loops and the temporary directory.
    *
    * @param hubName the hub's name
    * @param deviceIds devices to register, with generated keys
@@ -92,63 +90,87 @@ public final class EmulatorRuntime implements AutoCloseable {
    * @param amqpPort AMQPS port (0: any)
    * @param workDirectory where the trust store goes, or {@code null} for a temporary directory deleted on close
    * @return the running emulator
-   * @throws IllegalStateException if a port cannot be bound or the TLS material cannot be written
+   * @throws IllegalStateException if a port cannot be bound or the TLS material cannot be made or written
    */
   public static EmulatorRuntime start(String hubName, List<String> deviceIds, HubLimits limits,
       InetAddress bindAddress, int httpsPort, int mqttPort, int amqpPort, @Nullable Path workDirectory) {
-    Path owned = null;
-    Path dir = workDirectory;
-    if (dir == null) {
-      try {
-        owned = Files.createTempDirectory("iothub-emulator");
-        dir = owned;
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create a temporary directory for the emulator's trust store", e);
-      }
-    }
-    HubEngine engine = new HubEngine(limits, TimeSource.system());
-    DeviceRegistry registry = new DeviceRegistry(engine);
-    deviceIds.forEach(registry::register);
-    TlsMaterial tls = TlsMaterial.generate(dir);
-    String policyKey = DeviceRegistry.newKey();
-    Set<String> hosts = Set.of(SERVICE_HOST, DEVICE_HOST,
-        hubName.toLowerCase(Locale.ROOT) + ".azure-devices.net");
-    SasVerifier verifier = new SasVerifier(engine, hosts, Map.of(POLICY_NAME, policyKey));
-    EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("emulator-accept", true),
-        NioIoHandler.newFactory());
-    EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("emulator-io", true),
-        NioIoHandler.newFactory());
-    EmulatorContext context = new EmulatorContext(engine, verifier, registry, tls.nettyServerContext(),
-        bindAddress, boss, workers, httpsPort, mqttPort, amqpPort);
-    List<ProtocolServer> started = new ArrayList<>();
+    Deque<Runnable> closers = new ArrayDeque<>();
     try {
-      ProtocolServer mqtt = startServer(started, MqttDeviceServer.NAME, mqttPort, MqttDeviceServer::start, context);
-      ProtocolServer amqp = startServer(started, AmqpServer.NAME, amqpPort, AmqpServer::start, context);
-      ProtocolServer https = startServer(started, HttpsServiceServer.NAME, httpsPort, HttpsServiceServer::start,
+      Path dir = workDirectory != null ? workDirectory : temporaryDirectory(closers);
+      // TLS first: it fails more easily than anything else, and before any thread exists
+      TlsMaterial tls = TlsMaterial.generate(dir);
+      SslContext serverSsl = tls.nettyServerContext();
+      EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("emulator-accept", true),
+          NioIoHandler.newFactory());
+      closers.push(() -> boss.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+      EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("emulator-io", true),
+          NioIoHandler.newFactory());
+      closers.push(() -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS));
+      HubEngine engine = new HubEngine(limits, TimeSource.system());
+      closers.push(engine::close); // before the event loops stop: it tells the open sessions
+      DeviceRegistry registry = new DeviceRegistry(engine);
+      deviceIds.forEach(registry::register);
+      String policyKey = DeviceRegistry.newKey();
+      Set<String> hosts = Set.of(SERVICE_HOST, DEVICE_HOST,
+          hubName.toLowerCase(Locale.ROOT) + ".azure-devices.net");
+      SasVerifier verifier = new SasVerifier(engine, hosts, Map.of(POLICY_NAME, policyKey));
+      EmulatorContext context = new EmulatorContext(engine, verifier, registry, serverSsl, bindAddress, boss,
+          workers, httpsPort, mqttPort, amqpPort);
+      ProtocolServer mqtt = startServer(closers, MqttDeviceServer.NAME, mqttPort, MqttDeviceServer::start, context);
+      ProtocolServer amqp = startServer(closers, AmqpServer.NAME, amqpPort, AmqpServer::start, context);
+      ProtocolServer https = startServer(closers, HttpsServiceServer.NAME, httpsPort, HttpsServiceServer::start,
           context);
-      LOG.info("IoT Hub emulator {} started: {}", hubName, started.stream()
+      LOG.info("IoT Hub emulator {} started: {}", hubName, Stream.of(mqtt, amqp, https)
           .map(s -> s.name() + " " + s.localAddress()).toList());
-      return new EmulatorRuntime(engine, tls, owned, boss, workers, mqtt, amqp, https, policyKey, hubName,
-          registry);
+      return new EmulatorRuntime(engine, tls, mqtt, amqp, https, policyKey, hubName, registry, closers);
     } catch (RuntimeException e) {
-      release(started, engine, boss, workers, owned);
+      closeAll(closers);
       throw e;
     }
   }
 
-  /** Starts one front door and adds it to {@code started}; the failure names it and its port. */
-  private static ProtocolServer startServer(List<ProtocolServer> started, String name, int port,
-      ProtocolServer.Factory factory, EmulatorContext context) {
+  private static Path temporaryDirectory(Deque<Runnable> closers) {
+    Path dir;
     try {
-      ProtocolServer server = factory.start(context);
-      started.add(server);
-      return server;
+      dir = Files.createTempDirectory("iothub-emulator");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary directory for the emulator's trust store", e);
+    }
+    closers.push(() -> {
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        LOG.debug("Could not delete {}", dir, e);
+      }
+    });
+    return dir;
+  }
+
+  /** Starts one front door, to be closed with the rest; the failure names it and its port. */
+  private static ProtocolServer startServer(Deque<Runnable> closers, String name, int port,
+      ProtocolServer.Factory factory, EmulatorContext context) {
+    ProtocolServer server;
+    try {
+      server = factory.start(context);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting the emulator's " + name + " server", e);
     } catch (Exception e) { // Netty rethrows the checked BindException from sync()
       throw new IllegalStateException("cannot start the emulator's " + name + " server on "
           + context.bindAddress().getHostAddress() + " port " + port + ": " + e, e);
+    }
+    closers.push(server::close);
+    return server;
+  }
+
+  /** Runs every closer, newest first; one that fails does not stop the others. */
+  private static void closeAll(Deque<Runnable> closers) {
+    for (Runnable c = closers.poll(); c != null; c = closers.poll()) {
+      try {
+        c.run();
+      } catch (RuntimeException e) {
+        LOG.warn("Closing part of the emulator failed", e);
+      }
     }
   }
 
@@ -215,32 +237,9 @@ public final class EmulatorRuntime implements AutoCloseable {
         + ";SharedAccessKey=" + key;
   }
 
+  /** Stops the servers (newest first), the engine and the event loops, and deletes the owned directory. */
   @Override
   public void close() {
-    release(List.of(mqtt, amqp, https), engine, boss, workers, ownedDirectory);
-  }
-
-  /** Closes the servers in reverse start order, then the engine, the event loops and the owned directory. */
-  private static void release(List<ProtocolServer> servers, HubEngine engine, EventLoopGroup boss,
-      EventLoopGroup workers, @Nullable Path ownedDirectory) {
-    List<ProtocolServer> reversed = new ArrayList<>(servers);
-    Collections.reverse(reversed);
-    for (ProtocolServer s : reversed) {
-      try {
-        s.close();
-      } catch (RuntimeException e) {
-        LOG.warn("Closing the {} server failed", s.name(), e);
-      }
-    }
-    engine.close();
-    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-    if (ownedDirectory != null) {
-      try (Stream<Path> files = Files.walk(ownedDirectory)) {
-        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      } catch (IOException e) {
-        LOG.debug("Could not delete {}", ownedDirectory, e);
-      }
-    }
+    closeAll(closers);
   }
 }
