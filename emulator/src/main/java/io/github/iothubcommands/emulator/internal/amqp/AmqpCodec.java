@@ -5,6 +5,7 @@ import java.nio.BufferOverflowException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -27,6 +28,11 @@ final class AmqpCodec {
   private static final DateTimeFormatter HUB_TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSS'Z'").withZone(ZoneOffset.UTC);
 
+  /** Room for the header, properties and annotations of a hub message. */
+  private static final int ENVELOPE_BYTES = 1024;
+  /** Type and length bytes of one application property's key or value, or a small non-text value. */
+  private static final int PROPERTY_OVERHEAD_BYTES = 16;
+
   private AmqpCodec() {}
 
   /** Reads a complete transfer off a receiver and advances; {@code null} while partial or if aborted. */
@@ -42,18 +48,38 @@ final class AmqpCodec {
     return m;
   }
 
+  /**
+   * Encodes a message into a buffer sized from its body and application properties, so that it is encoded
+   * once; the doubling retry is only a safety net for an estimate that falls short.
+   */
   static byte[] encode(Message m) {
-    byte[] buf = new byte[1024];
+    byte[] buf = new byte[estimatedSize(m)];
     while (true) {
       try {
         int n = m.encode(buf, 0, buf.length);
-        byte[] out = new byte[n];
-        System.arraycopy(buf, 0, out, 0, n);
-        return out;
+        return n == buf.length ? buf : Arrays.copyOf(buf, n);
       } catch (BufferOverflowException e) {
         buf = new byte[buf.length * 2];
       }
     }
+  }
+
+  /** Body and application properties at their largest encoding, plus room for the other sections. */
+  static int estimatedSize(Message m) {
+    long size = ENVELOPE_BYTES;
+    Section body = m.getBody();
+    if (body instanceof Data d && d.getValue() != null) {
+      size += d.getValue().getLength();
+    } else if (body instanceof AmqpValue v && v.getValue() instanceof Binary b) {
+      size += b.getLength();
+    } else if (body instanceof AmqpValue v && v.getValue() instanceof String text) {
+      size += 3L * text.length();
+    }
+    for (Map.Entry<String, Object> e : applicationProperties(m).entrySet()) {
+      size += 3L * e.getKey().length() + PROPERTY_OVERHEAD_BYTES
+          + (e.getValue() instanceof String text ? 3L * text.length() : PROPERTY_OVERHEAD_BYTES);
+    }
+    return (int) Math.min(size, Integer.MAX_VALUE - 8);
   }
 
   static byte[] body(Message m) {

@@ -50,6 +50,8 @@ final class DeviceLinks {
   private static final Logger LOG = LoggerFactory.getLogger(DeviceLinks.class);
   private static final int RECEIVER_CREDIT = 100;
   private static final Symbol LINK_STOLEN = Symbol.valueOf("amqp:link:stolen");
+  private static final Symbol ENQUEUED_TIME = Symbol.valueOf("iothub-enqueuedtime");
+  private static final Symbol DELIVERY_COUNT = Symbol.valueOf("iothub-deliverycount");
   static final String METHOD_NAME = "IoThub-methodname";
   static final String METHOD_STATUS = "IoThub-status";
 
@@ -134,8 +136,8 @@ final class DeviceLinks {
     ap.put(C2dIntake.ACK, c.acknowledgement().wireValue());
     m.setApplicationProperties(new ApplicationProperties(ap));
     Map<Symbol, Object> annotations = new HashMap<>();
-    annotations.put(Symbol.valueOf("iothub-enqueuedtime"), Date.from(dm.enqueuedTime()));
-    annotations.put(Symbol.valueOf("iothub-deliverycount"), dm.deliveryCount());
+    annotations.put(ENQUEUED_TIME, Date.from(dm.enqueuedTime()));
+    annotations.put(DELIVERY_COUNT, dm.deliveryCount());
     m.setMessageAnnotations(new MessageAnnotations(annotations));
     m.setBody(new Data(new Binary(c.payload())));
     String token = dm.lockToken();

@@ -34,8 +34,8 @@ import io.netty.handler.codec.mqtt.MqttUnsubscribeMessage;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -57,8 +57,11 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
   private @Nullable Channel channel;
   private volatile @Nullable String deviceId;
   private volatile @Nullable DeviceSession session;
-  /** MQTT packet id of an unacknowledged C2D publish → the delivery's lock token. */
-  private final Map<Integer, String> c2dInFlight = new ConcurrentHashMap<>();
+  /** Topics naming the device, set at CONNECT; read on the event loop only. */
+  private PropertyBag.@Nullable C2dTopics c2dTopics;
+  private @Nullable String eventsPrefix;
+  /** MQTT packet id of an unacknowledged C2D publish → the delivery's lock token; on the event loop only. */
+  private final Map<Integer, String> c2dInFlight = new HashMap<>();
   private int nextPacketId;
 
   MqttDeviceHandler(HubEngine engine, SasVerifier verifier) {
@@ -146,6 +149,8 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
       return;
     }
     deviceId = clientId;
+    c2dTopics = new PropertyBag.C2dTopics(clientId);
+    eventsPrefix = "devices/" + clientId + "/messages/events/";
     // Replace the connect timeout by the keep-alive watchdog (MQTT-3.1.2-24: 1.5 × keep-alive).
     int keepAlive = m.variableHeader().keepAliveTimeSeconds();
     ctx.pipeline().remove(MqttDeviceServer.CONNECT_TIMEOUT_HANDLER);
@@ -166,7 +171,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
   // ---------------------------------------------------------------- SUBSCRIBE
 
   private void onSubscribe(ChannelHandlerContext ctx, DeviceSession s, MqttSubscribeMessage m) {
-    String c2dFilter = "devices/" + deviceId + "/messages/devicebound/#";
+    String c2dFilter = c2dTopics == null ? null : c2dTopics.filter;
     int[] granted = new int[m.payload().topicSubscriptions().size()];
     boolean messages = false;
     boolean methods = false;
@@ -209,7 +214,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
         ctx.close();
         return;
       }
-    } else if (topic.startsWith("devices/" + deviceId + "/messages/events/")) {
+    } else if (eventsPrefix != null && topic.startsWith(eventsPrefix)) {
       LOG.debug("Telemetry from {} dropped (not emulated)", deviceId);
     } else if (topic.startsWith(TWIN_PREFIX)) {
       LOG.debug("Twin operation {} from {} ignored (not emulated)", topic, deviceId);
@@ -269,11 +274,15 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
       return;
     }
     ch.eventLoop().execute(() -> {
+      PropertyBag.C2dTopics topics = c2dTopics;
+      if (topics == null) {
+        return;
+      }
       int packetId = allocatePacketId();
       c2dInFlight.put(packetId, message.lockToken());
       ch.writeAndFlush(new MqttPublishMessage(
           new MqttFixedHeader(MqttMessageType.PUBLISH, false, MqttQoS.AT_LEAST_ONCE, false, 0),
-          new MqttPublishVariableHeader(PropertyBag.c2dTopic(message.message()), packetId),
+          new MqttPublishVariableHeader(topics.topic(message.message()), packetId),
           Unpooled.wrappedBuffer(message.message().payload())));
     });
   }

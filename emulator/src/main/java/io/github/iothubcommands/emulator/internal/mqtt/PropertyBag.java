@@ -21,11 +21,29 @@ final class PropertyBag {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  /** The C2D topic for a message: system properties, the ack mode, then the application properties. */
-  static String c2dTopic(CloudToDeviceMessage m) {
+  /** One device's C2D topics; the parts that name the device are built once, when it connects. */
+  static final class C2dTopics {
+    /** The filter the device subscribes to. */
+    final String filter;
+    private final String prefix;
+    private final String encodedTo;
+
+    C2dTopics(String deviceId) {
+      prefix = "devices/" + deviceId + "/messages/devicebound/";
+      filter = prefix + "#";
+      encodedTo = encode("/devices/" + deviceId + "/messages/devicebound");
+    }
+
+    /** The topic for a message: system properties, the ack mode, then the application properties. */
+    String topic(CloudToDeviceMessage m) {
+      return c2dTopic(prefix, encodedTo, m);
+    }
+  }
+
+  private static String c2dTopic(String prefix, String encodedTo, CloudToDeviceMessage m) {
     Map<String, String> bag = new LinkedHashMap<>();
     bag.put("%24.mid", encode(m.messageId()));
-    bag.put("%24.to", encode("/devices/" + m.deviceId() + "/messages/devicebound"));
+    bag.put("%24.to", encodedTo);
     bag.put("%24.exp", encode(m.expiryTime().toString()));
     if (!m.contentType().isEmpty()) {
       bag.put("%24.ct", encode(m.contentType()));
@@ -36,7 +54,7 @@ final class PropertyBag {
         bag.putIfAbsent(encode(e.getKey()), encode(e.getValue()));
       }
     }
-    StringBuilder sb = new StringBuilder("devices/").append(m.deviceId()).append("/messages/devicebound/");
+    StringBuilder sb = new StringBuilder(prefix);
     String sep = "";
     for (Map.Entry<String, String> e : bag.entrySet()) {
       sb.append(sep).append(e.getKey()).append('=').append(e.getValue());
