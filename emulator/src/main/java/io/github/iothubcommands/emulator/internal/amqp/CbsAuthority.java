@@ -34,7 +34,7 @@ final class CbsAuthority {
     }
     Instant expiry = Instant.ofEpochSecond(parsed.expiryEpochSeconds());
     if (parsed.keyName() != null) {
-      SasVerifier.Result r = verifier.checkService(token);
+      SasVerifier.Result r = verifier.checkService(parsed);
       return r.ok() ? new CbsGrant.Service(expiry) : new CbsGrant.Refused(r.reason());
     }
     String resource = audience != null && audience.toLowerCase(Locale.ROOT).equals(parsed.resource())
@@ -44,7 +44,7 @@ final class CbsAuthority {
       return new CbsGrant.Refused("SAS resource " + parsed.resource() + " is not {host}/devices/{id}");
     }
     String deviceId = resource.substring(at + DEVICES.length());
-    SasVerifier.Result r = verifier.checkDevice(deviceId, resource.substring(0, at), token);
+    SasVerifier.Result r = verifier.checkDevice(deviceId, resource.substring(0, at), parsed);
     return r.ok() ? new CbsGrant.Device(deviceId, expiry) : new CbsGrant.Refused(r.reason());
   }
 }

@@ -21,15 +21,30 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SasToken {
   private static final String PREFIX = "SharedAccessSignature ";
+  private static final String HMAC = "HmacSHA256";
 
-  private final Map<String, String> rawFields;
+  private final String rawResource;
+  /** {@code sr} decoded, in the client's case. */
+  private final String decodedResource;
+  private final String resource;
+  private final String rawExpiry;
+  private final long expiryEpochSeconds;
+  private final @Nullable String keyName;
+  private final String signature;
 
-  private SasToken(Map<String, String> rawFields) {
-    this.rawFields = rawFields;
+  private SasToken(String rawResource, String decodedResource, String rawExpiry, long expiryEpochSeconds,
+      @Nullable String keyName, String signature) {
+    this.rawResource = rawResource;
+    this.decodedResource = decodedResource;
+    this.resource = decodedResource.toLowerCase(Locale.ROOT);
+    this.rawExpiry = rawExpiry;
+    this.expiryEpochSeconds = expiryEpochSeconds;
+    this.keyName = keyName;
+    this.signature = signature;
   }
 
   /**
-   * Parses a token.
+   * Parses a token, decoding its fields once.
    *
    * @param token the token text
    * @return the token
@@ -52,13 +67,16 @@ public final class SasToken {
         throw new IllegalArgumentException("SAS token lacks the field " + required);
       }
     }
+    String se = fields.get("se");
+    long expiry;
     try {
-      Long.parseLong(fields.get("se"));
+      expiry = Long.parseLong(se);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("SAS token field se must be epoch seconds, but was '"
-          + fields.get("se") + "'", e);
+      throw new IllegalArgumentException("SAS token field se must be epoch seconds, but was '" + se + "'", e);
     }
-    return new SasToken(fields);
+    String skn = fields.get("skn");
+    return new SasToken(fields.get("sr"), decode("sr", fields.get("sr")), se, expiry,
+        skn == null ? null : decode("skn", skn), decode("sig", fields.get("sig")));
   }
 
   /**
@@ -72,7 +90,8 @@ public final class SasToken {
    */
   public static String build(String resource, String base64Key, long expiryEpochSeconds, @Nullable String keyName) {
     String sr = encode(resource.toLowerCase(Locale.ROOT));
-    String sig = encode(Base64.getEncoder().encodeToString(hmac(base64Key, sr + "\n" + expiryEpochSeconds)));
+    String sig = encode(Base64.getEncoder().encodeToString(mac(base64Key).doFinal(
+        (sr + "\n" + expiryEpochSeconds).getBytes(StandardCharsets.UTF_8))));
     return PREFIX + "sr=" + sr + "&sig=" + sig + "&se=" + expiryEpochSeconds
         + (keyName == null ? "" : "&skn=" + encode(keyName));
   }
@@ -83,7 +102,7 @@ public final class SasToken {
    * @return the resource
    */
   public String resource() {
-    return decode(rawFields.get("sr")).toLowerCase(Locale.ROOT);
+    return resource;
   }
 
   /**
@@ -92,7 +111,7 @@ public final class SasToken {
    * @return epoch seconds
    */
   public long expiryEpochSeconds() {
-    return Long.parseLong(rawFields.get("se"));
+    return expiryEpochSeconds;
   }
 
   /**
@@ -101,13 +120,13 @@ public final class SasToken {
    * @return the decoded {@code skn}, or {@code null} if absent
    */
   public @Nullable String keyName() {
-    String v = rawFields.get("skn");
-    return v == null ? null : decode(v);
+    return keyName;
   }
 
   /**
    * Whether the signature was made with {@code base64Key}, over {@code sr} exactly as sent or over its
-   * canonical encoded or decoded forms.
+   * canonical encoded or decoded forms. The forms are tried one at a time, the one both SDKs sign first, and
+   * a form equal to one already tried is skipped.
    *
    * @param base64Key the key, base64
    * @return {@code true} if the signature matches
@@ -115,35 +134,46 @@ public final class SasToken {
   public boolean signedWith(String base64Key) {
     byte[] presented;
     try {
-      presented = Base64.getDecoder().decode(decode(rawFields.get("sig")));
+      presented = Base64.getDecoder().decode(signature);
     } catch (IllegalArgumentException e) {
       return false;
     }
-    String srRaw = rawFields.get("sr");
-    String se = rawFields.get("se");
-    String srDecoded = decode(srRaw);
-    for (String candidate : new String[] {srRaw, encode(srDecoded), encode(srDecoded.toLowerCase(Locale.ROOT)),
-        srDecoded}) {
-      if (MessageDigest.isEqual(presented, hmac(base64Key, candidate + "\n" + se))) {
-        return true;
-      }
+    Mac mac = mac(base64Key);
+    if (signs(mac, presented, rawResource)) {
+      return true;
     }
-    return false;
+    String encoded = encode(decodedResource);
+    if (!encoded.equals(rawResource) && signs(mac, presented, encoded)) {
+      return true;
+    }
+    String encodedLower = encode(resource);
+    if (!encodedLower.equals(rawResource) && !encodedLower.equals(encoded) && signs(mac, presented, encodedLower)) {
+      return true;
+    }
+    return !decodedResource.equals(rawResource) && signs(mac, presented, decodedResource);
   }
 
-  private static byte[] hmac(String base64Key, String data) {
+  private boolean signs(Mac mac, byte[] presented, String sr) {
+    return MessageDigest.isEqual(presented, mac.doFinal((sr + "\n" + rawExpiry).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static Mac mac(String base64Key) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(Base64.getDecoder().decode(base64Key), "HmacSHA256"));
-      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+      Mac mac = Mac.getInstance(HMAC);
+      mac.init(new SecretKeySpec(Base64.getDecoder().decode(base64Key), HMAC));
+      return mac;
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       // The exception would not contain the key, but say nothing of it anyway.
       throw new IllegalStateException("cannot compute HMAC-SHA256 (is the key base64?)");
     }
   }
 
-  private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+  private static String decode(String field, String value) {
+    try {
+      return URLDecoder.decode(value, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("SAS token field " + field + " is not URL-encoded");
+    }
   }
 
   private static String encode(String s) {
@@ -152,6 +182,6 @@ public final class SasToken {
 
   @Override
   public String toString() {
-    return "SasToken{sr=" + resource() + ", se=" + rawFields.get("se") + ", skn=" + keyName() + '}';
+    return "SasToken{sr=" + resource + ", se=" + rawExpiry + ", skn=" + keyName + '}';
   }
 }

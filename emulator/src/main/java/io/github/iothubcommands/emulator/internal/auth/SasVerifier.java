@@ -70,6 +70,16 @@ public final class SasVerifier {
     } catch (IllegalArgumentException e) {
       return Result.fail(e.getMessage());
     }
+    return checkService(token);
+  }
+
+  /**
+   * Checks a parsed service token.
+   *
+   * @param token the token
+   * @return the outcome
+   */
+  public Result checkService(SasToken token) {
     if (!isHubHost(token.resource())) {
       return Result.fail("SAS resource " + token.resource() + " is not this hub");
     }
@@ -98,7 +108,7 @@ public final class SasVerifier {
    */
   public Result checkDevice(String deviceId, String host, @Nullable String password) {
     if (!isHubHost(host)) {
-      return Result.fail("host " + host + " is not this hub");
+      return hostRefused(host);
     }
     SasToken token;
     try {
@@ -106,6 +116,26 @@ public final class SasVerifier {
     } catch (IllegalArgumentException e) {
       return Result.fail(e.getMessage());
     }
+    return checkDeviceToken(deviceId, token);
+  }
+
+  /**
+   * Checks a device's parsed SAS token for {@code {host}/devices/{deviceId}}.
+   *
+   * @param deviceId the device that connects
+   * @param host the host name the device names (MQTT user name, AMQP CBS audience)
+   * @param token the token
+   * @return the outcome
+   */
+  public Result checkDevice(String deviceId, String host, SasToken token) {
+    return isHubHost(host) ? checkDeviceToken(deviceId, token) : hostRefused(host);
+  }
+
+  private static Result hostRefused(String host) {
+    return Result.fail("host " + host + " is not this hub");
+  }
+
+  private Result checkDeviceToken(String deviceId, SasToken token) {
     String resource = token.resource();
     String suffix = "/devices/" + deviceId.toLowerCase(Locale.ROOT);
     String r = resource.endsWith("/") ? resource.substring(0, resource.length() - 1) : resource;

@@ -79,7 +79,7 @@ class SasVerifierTest {
     assertThat(verifier.checkService(SasToken.build("localhost", POLICY_KEY, inAnHour(), null)).reason())
         .contains("names no policy");
     assertThat(verifier.checkService("Bearer abc").ok()).isFalse();
-    assertThat(verifier.checkService(null).ok()).isFalse();
+    assertThat(verifier.checkService((String) null).ok()).isFalse();
   }
 
   @Test
@@ -109,6 +109,27 @@ class SasVerifierTest {
     engine.setDeviceEnabled("d1", false);
     assertThat(verifier.checkDevice("d1", "127.0.0.1", deviceToken("127.0.0.1/devices/d1", PRIMARY, inAnHour()))
         .reason()).contains("disabled");
+  }
+
+  @Test
+  void tokenWhoseFieldsAreNotUrlEncodedIsRefusedNotThrown() {
+    String badResource = "SharedAccessSignature sr=localhost%zz&sig=abc&se=" + inAnHour() + "&skn=iothubowner";
+    assertThat(verifier.checkService(badResource).reason()).contains("field sr is not URL-encoded");
+    String badDevice = "SharedAccessSignature sr=127.0.0.1/devices/d1%&sig=abc&se=" + inAnHour();
+    assertThat(verifier.checkDevice("d1", "127.0.0.1", badDevice).reason()).contains("field sr is not URL-encoded");
+    String badSignature = "SharedAccessSignature sr=localhost&sig=%G1&se=" + inAnHour() + "&skn=iothubowner";
+    assertThat(verifier.checkService(badSignature).ok()).isFalse();
+  }
+
+  @Test
+  void parsedTokenIsCheckedLikeItsText() {
+    String service = SasToken.build("localhost", POLICY_KEY, inAnHour(), "iothubowner");
+    assertThat(verifier.checkService(SasToken.parse(service)).ok()).isTrue();
+    String device = deviceToken("127.0.0.1/devices/d1", SECONDARY, inAnHour());
+    assertThat(verifier.checkDevice("d1", "127.0.0.1", SasToken.parse(device)).ok()).isTrue();
+    assertThat(verifier.checkDevice("d1", "example.com", SasToken.parse(device)).reason()).contains("is not this hub");
+    String upperCase = SasToken.build("127.0.0.1/devices/D1", PRIMARY, inAnHour(), null).replace("%2Fd1", "%2FD1");
+    assertThat(SasToken.parse(upperCase).signedWith(PRIMARY)).as("signed over the lower-cased form").isTrue();
   }
 
   @Test
