@@ -10,7 +10,7 @@
  *
  * <p>Threading model: one Netty acceptor thread and two Netty event loops serve every connection of every
  * front door; a connection stays on one event loop. The front doors only translate between the wire and
- * the {@link io.github.iothubcommands.testkit.engine.HubEngine}, which is thread-safe, guards its state with
+ * the {@link io.github.iothubcommands.engine.HubEngine}, which is thread-safe, guards its state with
  * one lock held only for short in-memory work, and calls out (deliveries to devices, method futures,
  * feedback) without holding it. Nothing blocks an event loop: a direct method's HTTP request completes
  * from the engine's future, so a call waiting up to 300 s holds no thread. Deliveries to a device are

@@ -13,7 +13,7 @@ import io.github.iothubcommands.SequenceResult;
 import io.github.iothubcommands.testkit.FakeHub;
 import io.github.iothubcommands.testkit.MessageReply;
 import io.github.iothubcommands.testkit.MethodReply;
-import io.github.iothubcommands.testkit.engine.HubLimits;
+import io.github.iothubcommands.engine.HubLimits;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,10 +1,10 @@
 package io.github.iothubcommands.testkit;
 
-import io.github.iothubcommands.testkit.engine.DeliveredMessage;
-import io.github.iothubcommands.testkit.engine.DeviceEndpoint;
-import io.github.iothubcommands.testkit.engine.DeviceSession;
-import io.github.iothubcommands.testkit.engine.HubEngine;
-import io.github.iothubcommands.testkit.engine.MethodRequest;
+import io.github.iothubcommands.engine.DeliveredMessage;
+import io.github.iothubcommands.engine.DeviceEndpoint;
+import io.github.iothubcommands.engine.DeviceSession;
+import io.github.iothubcommands.engine.HubEngine;
+import io.github.iothubcommands.engine.MethodRequest;
 import io.github.iothubcommands.spi.TimeSource;
 import java.time.Duration;
 import java.util.ArrayDeque;

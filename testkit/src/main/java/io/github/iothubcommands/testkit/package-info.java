@@ -2,7 +2,7 @@
  * An in-memory fake IoT Hub for deterministic tests: {@link io.github.iothubcommands.testkit.FakeHub},
  * scripted {@link io.github.iothubcommands.testkit.SimulatedDevice}s whose faults are data ({@link
  * io.github.iothubcommands.testkit.MethodReply}, {@link io.github.iothubcommands.testkit.MessageReply}), and
- * {@link io.github.iothubcommands.testkit.VirtualTime}. Nothing here depends on a test framework; the JUnit 5
+ * {@link io.github.iothubcommands.engine.VirtualTime}. Nothing here depends on a test framework; the JUnit 5
  * extension lives in {@code io.github.iothubcommands.testkit.junit}.
  */
 @NullMarked

@@ -22,11 +22,4 @@ class ArchitectureTest {
       .orShould().callMethod(Thread.class, "sleep", long.class)
       .orShould().callMethod(java.time.Instant.class, "now")
       .because("time comes from spi.TimeSource (VirtualTime or TimeSource.system())");
-
-  @ArchTest
-  static final ArchRule engineKnowsNoFrontDoor = noClasses()
-      .that().resideInAPackage("..testkit.engine..")
-      .should().dependOnClassesThat().resideInAnyPackage("io.github.iothubcommands.testkit", "..testkit.internal..",
-          "..testkit.junit..", "..testkit.scenario..")
-      .because("the engine is shared by the fake hub and the emulator");
 }

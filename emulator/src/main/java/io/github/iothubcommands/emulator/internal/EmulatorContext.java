@@ -1,7 +1,7 @@
 package io.github.iothubcommands.emulator.internal;
 
 import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
-import io.github.iothubcommands.testkit.engine.HubEngine;
+import io.github.iothubcommands.engine.HubEngine;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetAddress;

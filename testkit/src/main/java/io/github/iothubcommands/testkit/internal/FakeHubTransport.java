@@ -8,7 +8,7 @@ import io.github.iothubcommands.spi.FeedbackRecord;
 import io.github.iothubcommands.spi.HubTransport;
 import io.github.iothubcommands.spi.MethodInvocation;
 import io.github.iothubcommands.spi.TimeSource;
-import io.github.iothubcommands.testkit.engine.HubEngine;
+import io.github.iothubcommands.engine.HubEngine;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

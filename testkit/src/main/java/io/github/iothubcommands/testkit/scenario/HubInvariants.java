@@ -3,7 +3,7 @@ package io.github.iothubcommands.testkit.scenario;
 import io.github.iothubcommands.Acknowledgement;
 import io.github.iothubcommands.CommandEvent;
 import io.github.iothubcommands.spi.FeedbackRecord;
-import io.github.iothubcommands.testkit.engine.HubLimits;
+import io.github.iothubcommands.engine.HubLimits;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,6 +1,6 @@
 package io.github.iothubcommands.testkit.scenario;
 
-import io.github.iothubcommands.testkit.engine.HubLimits;
+import io.github.iothubcommands.engine.HubLimits;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -3,7 +3,7 @@ package io.github.iothubcommands.testkit.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iothubcommands.testkit.FakeHub;
-import io.github.iothubcommands.testkit.VirtualTime;
+import io.github.iothubcommands.engine.VirtualTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -32,7 +32,7 @@ class HubScenarioTest {
     java.util.Set<FeedbackStatus> seen = java.util.EnumSet.noneOf(FeedbackStatus.class);
     boolean refused = false;
     ScenarioSettings settings = new ScenarioSettings(3, 60, Duration.ofMinutes(10),
-        io.github.iothubcommands.testkit.engine.HubLimits.custom().queueDepth(8).maxDeliveryCount(3).build());
+        io.github.iothubcommands.engine.HubLimits.custom().queueDepth(8).maxDeliveryCount(3).build());
     for (long seed = 0; seed < 200; seed++) {
       ScenarioRun run = HubScenario.random(seed, settings).run();
       run.feedback().forEach(r -> seen.add(r.status()));

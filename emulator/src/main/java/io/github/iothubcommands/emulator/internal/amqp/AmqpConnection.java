@@ -1,7 +1,7 @@
 package io.github.iothubcommands.emulator.internal.amqp;
 
 import io.github.iothubcommands.HubException;
-import io.github.iothubcommands.testkit.engine.HubEngine;
+import io.github.iothubcommands.engine.HubEngine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

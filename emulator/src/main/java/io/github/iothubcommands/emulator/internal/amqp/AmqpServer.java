@@ -3,7 +3,7 @@ package io.github.iothubcommands.emulator.internal.amqp;
 import io.github.iothubcommands.emulator.internal.EmulatorContext;
 import io.github.iothubcommands.emulator.internal.NettyServer;
 import io.github.iothubcommands.emulator.internal.ProtocolServer;
-import io.github.iothubcommands.testkit.engine.HubEngine;
+import io.github.iothubcommands.engine.HubEngine;
 import io.netty.handler.ssl.SslHandler;
 
 /**

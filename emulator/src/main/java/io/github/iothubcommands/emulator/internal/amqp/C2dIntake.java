@@ -3,7 +3,7 @@ package io.github.iothubcommands.emulator.internal.amqp;
 import io.github.iothubcommands.Acknowledgement;
 import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
-import io.github.iothubcommands.testkit.engine.HubEngine;
+import io.github.iothubcommands.engine.HubEngine;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

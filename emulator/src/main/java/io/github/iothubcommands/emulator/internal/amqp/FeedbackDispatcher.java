@@ -1,8 +1,8 @@
 package io.github.iothubcommands.emulator.internal.amqp;
 
 import io.github.iothubcommands.spi.FeedbackRecord;
-import io.github.iothubcommands.testkit.engine.DeviceInfo;
-import io.github.iothubcommands.testkit.engine.HubEngine;
+import io.github.iothubcommands.engine.DeviceInfo;
+import io.github.iothubcommands.engine.HubEngine;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.github.iothubcommands.emulator.internal.auth;
 
-import io.github.iothubcommands.testkit.engine.DeviceInfo;
-import io.github.iothubcommands.testkit.engine.HubEngine;
+import io.github.iothubcommands.engine.DeviceInfo;
+import io.github.iothubcommands.engine.HubEngine;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.iothubcommands.emulator.internal.MethodPayloads;
-import io.github.iothubcommands.testkit.engine.DeviceInfo;
+import io.github.iothubcommands.engine.DeviceInfo;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;

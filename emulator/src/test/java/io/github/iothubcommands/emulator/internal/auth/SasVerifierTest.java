@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.iothubcommands.emulator.internal.DeviceRegistry;
 import io.github.iothubcommands.spi.TimeSource;
-import io.github.iothubcommands.testkit.engine.HubEngine;
-import io.github.iothubcommands.testkit.engine.HubLimits;
+import io.github.iothubcommands.engine.HubEngine;
+import io.github.iothubcommands.engine.HubLimits;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.github.iothubcommands.testkit;
+package io.github.iothubcommands.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

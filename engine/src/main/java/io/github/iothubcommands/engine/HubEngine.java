@@ -1,4 +1,4 @@
-package io.github.iothubcommands.testkit.engine;
+package io.github.iothubcommands.engine;
 
 import io.github.iothubcommands.Acknowledgement;
 import io.github.iothubcommands.HubError;

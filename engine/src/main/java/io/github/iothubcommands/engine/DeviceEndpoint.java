@@ -1,4 +1,4 @@
-package io.github.iothubcommands.testkit.engine;
+package io.github.iothubcommands.engine;
 
 /**
  * The device's side of a connection, implemented by a front door (a simulated device, or the emulator's

@@ -1,4 +1,4 @@
-package io.github.iothubcommands.testkit.engine;
+package io.github.iothubcommands.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

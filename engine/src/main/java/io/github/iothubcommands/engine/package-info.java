@@ -3,19 +3,19 @@
  * batched feedback, direct methods with connect and response timeouts, the registry) on an injected
  * {@link io.github.iothubcommands.spi.TimeSource}, independent of any protocol.
  *
- * <p>It has two front doors: the in-memory {@link io.github.iothubcommands.testkit.FakeHub} and the
+ * <p>It has two front doors: the in-memory {@code FakeHub} (module {@code iothub-commands-testkit}) and the
  * emulator's protocol servers. A front door calls the service side ({@link
- * io.github.iothubcommands.testkit.engine.HubEngine#enqueue}, {@link
- * io.github.iothubcommands.testkit.engine.HubEngine#invoke}, {@link
- * io.github.iothubcommands.testkit.engine.HubEngine#subscribeFeedback}) and connects devices ({@link
- * io.github.iothubcommands.testkit.engine.HubEngine#connect}) through a {@link
- * io.github.iothubcommands.testkit.engine.DeviceEndpoint} it implements.
+ * io.github.iothubcommands.engine.HubEngine#enqueue}, {@link
+ * io.github.iothubcommands.engine.HubEngine#invoke}, {@link
+ * io.github.iothubcommands.engine.HubEngine#subscribeFeedback}) and connects devices ({@link
+ * io.github.iothubcommands.engine.HubEngine#connect}) through a {@link
+ * io.github.iothubcommands.engine.DeviceEndpoint} it implements.
  *
  * <p>Threading: the engine is thread-safe. Its state is guarded by one lock; it never calls out (device
  * endpoints, futures, feedback receivers, observers) while holding it, so callbacks may call back into the
  * engine. Feedback batches reach each receiver one at a time.
  */
 @NullMarked
-package io.github.iothubcommands.testkit.engine;
+package io.github.iothubcommands.engine;
 
 import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,4 @@
-package io.github.iothubcommands.testkit;
+package io.github.iothubcommands.engine;
 
 import io.github.iothubcommands.spi.TimeSource;
 import java.time.Duration;

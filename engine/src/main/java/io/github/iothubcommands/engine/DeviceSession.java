@@ -1,4 +1,4 @@
-package io.github.iothubcommands.testkit.engine;
+package io.github.iothubcommands.engine;
 
 /**
  * A device's connection to the engine, returned by {@link HubEngine#connect}. Closing it disconnects the

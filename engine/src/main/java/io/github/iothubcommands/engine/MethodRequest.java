@@ -1,4 +1,4 @@
-package io.github.iothubcommands.testkit.engine;
+package io.github.iothubcommands.engine;
 
 import java.time.Duration;
 import java.util.Objects;

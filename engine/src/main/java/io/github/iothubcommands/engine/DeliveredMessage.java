@@ -1,4 +1,4 @@
-package io.github.iothubcommands.testkit.engine;
+package io.github.iothubcommands.engine;
 
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
 import java.time.Instant;
