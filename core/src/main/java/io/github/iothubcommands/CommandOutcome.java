@@ -19,53 +19,46 @@ public final class CommandOutcome {
   private final String detail;
   private final Instant completedAt;
 
-  private CommandOutcome(
-      String commandId,
-      String deviceId,
-      CommandStatus status,
-      boolean inferred,
-      @Nullable MethodResponse methodResponse,
-      @Nullable HubError hubError,
-      String detail,
-      Instant completedAt) {
-    if (!status.isTerminal()) {
-      throw new IllegalArgumentException("status must be terminal, but was " + status);
-    }
-    this.commandId = Objects.requireNonNull(commandId, "commandId");
-    this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
+  private CommandOutcome(Builder b, String commandId, String deviceId, CommandStatus status, Instant completedAt) {
+    this.commandId = commandId;
+    this.deviceId = deviceId;
     this.status = status;
-    this.inferred = inferred;
-    this.methodResponse = methodResponse;
-    this.hubError = hubError;
-    this.detail = Objects.requireNonNull(detail, "detail");
-    this.completedAt = Objects.requireNonNull(completedAt, "completedAt");
+    this.inferred = b.inferred;
+    this.methodResponse = b.methodResponse;
+    this.hubError = b.hubError;
+    this.detail = b.detail;
+    this.completedAt = completedAt;
   }
 
   /**
-   * Creates an outcome. The client creates outcomes; this factory is public so that tests and transports
-   * can too.
+   * Starts a builder. The client creates outcomes; the builder is public so that tests, transports and
+   * outcome stores can too. Command id, device id, a terminal status and the completion time are required.
    *
-   * @param commandId the command id
-   * @param deviceId the device id
-   * @param status a terminal status
-   * @param inferred whether the status was inferred from absent feedback
-   * @param methodResponse the device's reply to a direct method, or {@code null}
-   * @param hubError the hub's error, or {@code null}
-   * @param detail a human-readable explanation, free of secrets
-   * @param completedAt when the outcome became known
-   * @return the outcome
-   * @throws IllegalArgumentException if {@code status} is not terminal
+   * <pre>{@code
+   * CommandOutcome outcome = CommandOutcome.builder()
+   *     .commandId("reboot-1").deviceId("pump-2")
+   *     .status(CommandStatus.DEVICE_OFFLINE).hubError(HubError.DEVICE_NOT_ONLINE)
+   *     .detail("device pump-2 is not online").completedAt(now)
+   *     .build();
+   * }</pre>
+   *
+   * @return a new builder
    */
-  public static CommandOutcome of(
-      String commandId,
-      String deviceId,
-      CommandStatus status,
-      boolean inferred,
-      @Nullable MethodResponse methodResponse,
-      @Nullable HubError hubError,
-      String detail,
-      Instant completedAt) {
-    return new CommandOutcome(commandId, deviceId, status, inferred, methodResponse, hubError, detail, completedAt);
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a builder holding this outcome's values.
+   *
+   * @return a builder
+   */
+  public Builder toBuilder() {
+    Builder b = new Builder().commandId(commandId).deviceId(deviceId).status(status).inferred(inferred)
+        .detail(detail).completedAt(completedAt);
+    b.methodResponse = methodResponse;
+    b.hubError = hubError;
+    return b;
   }
 
   /**
@@ -175,5 +168,130 @@ public final class CommandOutcome {
         + (methodResponse != null ? ", methodStatus=" + methodResponse.status() : "")
         + (hubError != null ? ", hubError=" + hubError + " (" + hubError.errorCode() + ")" : "")
         + ", detail=" + detail + ", completedAt=" + completedAt + '}';
+  }
+
+  /** Builds a {@link CommandOutcome}; {@link #build()} checks that the required values are set. */
+  public static final class Builder {
+    private @Nullable String commandId;
+    private @Nullable String deviceId;
+    private @Nullable CommandStatus status;
+    private boolean inferred;
+    private @Nullable MethodResponse methodResponse;
+    private @Nullable HubError hubError;
+    private String detail = "";
+    private @Nullable Instant completedAt;
+
+    private Builder() {}
+
+    /**
+     * Sets the command id (required).
+     *
+     * @param commandId the command id
+     * @return this builder
+     */
+    public Builder commandId(String commandId) {
+      this.commandId = Objects.requireNonNull(commandId, "commandId");
+      return this;
+    }
+
+    /**
+     * Sets the device id (required).
+     *
+     * @param deviceId the device id
+     * @return this builder
+     */
+    public Builder deviceId(String deviceId) {
+      this.deviceId = Objects.requireNonNull(deviceId, "deviceId");
+      return this;
+    }
+
+    /**
+     * Sets the terminal status (required).
+     *
+     * @param status a status for which {@link CommandStatus#isTerminal()} holds
+     * @return this builder
+     * @throws IllegalArgumentException if {@code status} is not terminal
+     */
+    public Builder status(CommandStatus status) {
+      if (!Objects.requireNonNull(status, "status").isTerminal()) {
+        throw new IllegalArgumentException("status must be terminal, but was " + status);
+      }
+      this.status = status;
+      return this;
+    }
+
+    /**
+     * Marks the status as inferred from feedback that did not arrive. Default: {@code false}.
+     *
+     * @param inferred whether the status was inferred
+     * @return this builder
+     */
+    public Builder inferred(boolean inferred) {
+      this.inferred = inferred;
+      return this;
+    }
+
+    /**
+     * Sets the device's reply to a direct method.
+     *
+     * @param methodResponse the reply, or {@code null} for none
+     * @return this builder
+     */
+    public Builder methodResponse(@Nullable MethodResponse methodResponse) {
+      this.methodResponse = methodResponse;
+      return this;
+    }
+
+    /**
+     * Sets the hub's error.
+     *
+     * @param hubError the error, or {@code null} for none
+     * @return this builder
+     */
+    public Builder hubError(@Nullable HubError hubError) {
+      this.hubError = hubError;
+      return this;
+    }
+
+    /**
+     * Sets the human-readable explanation. Default: empty.
+     *
+     * @param detail an explanation free of secrets
+     * @return this builder
+     */
+    public Builder detail(String detail) {
+      this.detail = Objects.requireNonNull(detail, "detail");
+      return this;
+    }
+
+    /**
+     * Sets when the outcome became known (required).
+     *
+     * @param completedAt the completion time, on the client's time source
+     * @return this builder
+     */
+    public Builder completedAt(Instant completedAt) {
+      this.completedAt = Objects.requireNonNull(completedAt, "completedAt");
+      return this;
+    }
+
+    /**
+     * Builds the outcome.
+     *
+     * @return the outcome
+     * @throws IllegalStateException if command id, device id, status or completion time is not set
+     */
+    public CommandOutcome build() {
+      String c = commandId;
+      String d = deviceId;
+      CommandStatus s = status;
+      Instant t = completedAt;
+      if (c == null || d == null || s == null || t == null) {
+        throw new IllegalStateException("commandId, deviceId, status and completedAt must be set before build(), "
+            + "but " + (c == null ? "commandId" : d == null ? "deviceId" : s == null ? "status" : "completedAt")
+            + " was not");
+      }
+      return new CommandOutcome(this, c, d, s, t);
+    }
   }
 }

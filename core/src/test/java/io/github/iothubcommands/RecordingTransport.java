@@ -1,19 +1,20 @@
 package io.github.iothubcommands;
 
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
-import io.github.iothubcommands.spi.FeedbackRecord;
+import io.github.iothubcommands.spi.FeedbackReceiver;
+import io.github.iothubcommands.spi.FeedbackSubscription;
 import io.github.iothubcommands.spi.HubTransport;
 import io.github.iothubcommands.spi.MethodInvocation;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 /** Records what reaches the transport; C2D sends succeed, methods never answer. */
 class RecordingTransport implements HubTransport {
   final List<Object> calls = new CopyOnWriteArrayList<>();
   volatile boolean closed;
-  volatile Consumer<List<FeedbackRecord>> feedback;
+  volatile FeedbackReceiver feedback;
+  volatile boolean feedbackStopped;
 
   @Override
   public CompletableFuture<Void> sendCloudToDevice(CloudToDeviceMessage message) {
@@ -28,8 +29,9 @@ class RecordingTransport implements HubTransport {
   }
 
   @Override
-  public void startFeedback(Consumer<List<FeedbackRecord>> receiver) {
+  public FeedbackSubscription startFeedback(FeedbackReceiver receiver) {
     feedback = receiver;
+    return () -> feedbackStopped = true;
   }
 
   @Override

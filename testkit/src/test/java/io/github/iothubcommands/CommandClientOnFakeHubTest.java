@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Timeout;
 class CommandClientOnFakeHubTest {
   private final FakeHub hub = FakeHub.create();
   private final List<CommandEvent> events = new CopyOnWriteArrayList<>();
-  private final CommandClient client = CommandClient.builder().transport(hub.transport()).listener(events::add).build();
+  private final CommandClient client = CommandClient.builder().transport(hub.transport()).listener(events::add)
+      .build();
 
   @AfterEach
   void close() {
@@ -222,11 +223,11 @@ class CommandClientOnFakeHubTest {
     CommandHandle h = client.sendAsync("d1", Command.named("x").build(), DeliveryStrategy.cloudToDevice());
     hub.advance(Duration.ofSeconds(15));
     hub.advance(Duration.ofHours(2)); // the deadline was cancelled: no second terminal event
-    assertThat(events).extracting(CommandEvent::previous, CommandEvent::status).containsExactly(
+    assertThat(events).extracting(e -> e.previous().orElse(null), CommandEvent::status).containsExactly(
         org.assertj.core.groups.Tuple.tuple(null, CommandStatus.QUEUED),
         org.assertj.core.groups.Tuple.tuple(CommandStatus.QUEUED, CommandStatus.SENT),
         org.assertj.core.groups.Tuple.tuple(CommandStatus.SENT, CommandStatus.DELIVERED));
-    assertThat(events.get(2).outcome()).isEqualTo(h.outcome().join());
+    assertThat(events.get(2).outcome()).contains(h.outcome().join());
   }
 
   @Test

@@ -373,9 +373,10 @@ public class EmulatorBenchmark {
   @OperationsPerInvocation(C2D_BATCH)
   public void c2dBaselineEngine(EngineC2d s) {
     for (int i = 0; i < C2D_BATCH; i++) {
-      s.engine.enqueue(new CloudToDeviceMessage(s.devices[i % C2D_DEVICES], "b-" + s.sequence.incrementAndGet(),
-          C2D_PAYLOAD, "application/json", Map.of(), Acknowledgement.NONE,
-          s.engine.time().now().plus(Duration.ofHours(1))));
+      s.engine.enqueue(CloudToDeviceMessage.builder().deviceId(s.devices[i % C2D_DEVICES])
+          .messageId("b-" + s.sequence.incrementAndGet()).payload(C2D_PAYLOAD, "application/json")
+          .properties(Map.of()).acknowledgement(Acknowledgement.NONE).expiryTime(s.engine.time().now()
+          .plus(Duration.ofHours(1))).build());
     }
   }
 
@@ -409,7 +410,8 @@ public class EmulatorBenchmark {
   @Benchmark
   @Threads(METHOD_THREADS)
   public MethodResponse directMethodBaselineEngine(EngineMethods s, Caller caller) {
-    return s.engine.invoke(new MethodInvocation(s.deviceIds[caller.index % s.devices], METHOD_NAME,
-        "{\"n\":1}", Duration.ZERO, METHOD_RESPONSE_TIMEOUT)).join();
+    return s.engine.invoke(MethodInvocation.builder().deviceId(s.deviceIds[caller.index % s.devices])
+        .methodName(METHOD_NAME).payloadJson("{\"n\":1}").connectTimeout(Duration.ZERO)
+        .responseTimeout(METHOD_RESPONSE_TIMEOUT).build()).join();
   }
 }

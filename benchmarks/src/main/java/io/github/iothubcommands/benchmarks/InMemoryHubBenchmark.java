@@ -50,7 +50,8 @@ public class InMemoryHubBenchmark {
     hub.device("d1").onMethod("ping", MethodReply.respond(200, "{\"pong\":true}")).connect();
     client = CommandClient.builder().transport(hub.transport()).build();
     ping = Command.named("ping").jsonPayload(1).build();
-    invocation = new MethodInvocation("d1", "ping", "1", Duration.ZERO, Duration.ofSeconds(30));
+    invocation = MethodInvocation.builder().deviceId("d1").methodName("ping").payloadJson("1")
+        .connectTimeout(Duration.ZERO).responseTimeout(Duration.ofSeconds(30)).build();
     c2dNoAck = CloudToDevice.custom().acknowledgement(Acknowledgement.NONE).build();
   }
 

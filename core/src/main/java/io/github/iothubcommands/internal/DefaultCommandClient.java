@@ -17,6 +17,7 @@ import io.github.iothubcommands.MethodResponse;
 import io.github.iothubcommands.SequencePlan;
 import io.github.iothubcommands.SequenceResult;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
+import io.github.iothubcommands.spi.FeedbackReceiver;
 import io.github.iothubcommands.spi.FeedbackRecord;
 import io.github.iothubcommands.spi.HubTransport;
 import io.github.iothubcommands.spi.MethodInvocation;
@@ -60,7 +61,7 @@ public final class DefaultCommandClient implements CommandClient {
     this.time = time;
     this.feedbackWindow = feedbackWindow;
     this.listeners = listeners;
-    transport.startFeedback(this::onFeedback);
+    transport.startFeedback(FeedbackReceiver.taking(this::onFeedback));
   }
 
   @Override
@@ -154,8 +155,9 @@ public final class DefaultCommandClient implements CommandClient {
   private void sendCloudToDevice(TrackedCommand t, CloudToDevice c2d) {
     Command command = t.command();
     Instant expiry = time.now().plus(c2d.timeToLive());
-    CloudToDeviceMessage message = new CloudToDeviceMessage(t.deviceId(), command.id(), command.payload(),
-        command.contentType(), c2dProperties(command), c2d.acknowledgement(), expiry);
+    CloudToDeviceMessage message = CloudToDeviceMessage.builder().deviceId(t.deviceId()).messageId(command.id())
+        .payload(command.payload(), command.contentType()).properties(c2dProperties(command))
+        .acknowledgement(c2d.acknowledgement()).expiryTime(expiry).build();
     callTransport(() -> transport.sendCloudToDevice(message)).whenComplete((ignored, error) -> {
       if (error != null) {
         completeWithError(t, error);
@@ -173,10 +175,10 @@ public final class DefaultCommandClient implements CommandClient {
   private void onFeedbackDeadline(TrackedCommand t, Acknowledgement ack) {
     String window = "no feedback by expiry + feedback window (" + Validation.seconds(feedbackWindow) + ")";
     switch (ack) {
-      case NEGATIVE -> complete(t, CommandOutcome.of(t.commandId(), t.deviceId(), CommandStatus.DELIVERED, true,
-          null, null, window + " under acknowledgement negative: inferred delivered", time.now()));
-      case POSITIVE -> complete(t, CommandOutcome.of(t.commandId(), t.deviceId(), CommandStatus.NOT_DELIVERED, true,
-          null, null, window + " under acknowledgement positive: inferred not delivered", time.now()));
+      case NEGATIVE -> complete(t, CommandOutcome.builder().commandId(t.commandId()).deviceId(t.deviceId()).status(CommandStatus.DELIVERED).inferred(true)
+          .detail(window + " under acknowledgement negative: inferred delivered").completedAt(time.now()).build());
+      case POSITIVE -> complete(t, CommandOutcome.builder().commandId(t.commandId()).deviceId(t.deviceId()).status(CommandStatus.NOT_DELIVERED).inferred(true)
+          .detail(window + " under acknowledgement positive: inferred not delivered").completedAt(time.now()).build());
       default -> complete(t, outcome(t, CommandStatus.FAILED, null, null,
           window + " under acknowledgement full: the hub's feedback was lost or consumed by another receiver"));
     }
@@ -184,8 +186,9 @@ public final class DefaultCommandClient implements CommandClient {
 
   private void invokeMethod(TrackedCommand t, DirectMethod method) {
     Command command = t.command();
-    MethodInvocation invocation = new MethodInvocation(t.deviceId(), command.wireName(), command.payloadAsString(),
-        method.connectTimeout(), method.responseTimeout());
+    MethodInvocation invocation = MethodInvocation.builder().deviceId(t.deviceId()).methodName(command.wireName())
+        .payloadJson(command.payloadAsString()).connectTimeout(method.connectTimeout())
+        .responseTimeout(method.responseTimeout()).build();
     t.markSent(time.now());
     Duration guard = method.connectTimeout().plus(method.responseTimeout()).plus(METHOD_GRACE);
     t.setDeadline(time.schedule(guard, () -> complete(t, outcome(t, CommandStatus.TIMED_OUT, null, null,
@@ -233,7 +236,8 @@ public final class DefaultCommandClient implements CommandClient {
 
   private CommandOutcome outcome(TrackedCommand t, CommandStatus status, @Nullable MethodResponse response,
       @Nullable HubError error, String detail) {
-    return CommandOutcome.of(t.commandId(), t.deviceId(), status, false, response, error, detail, time.now());
+    return CommandOutcome.builder().commandId(t.commandId()).deviceId(t.deviceId()).status(status).methodResponse(response)
+        .hubError(error).detail(detail).completedAt(time.now()).build();
   }
 
   private void publish(CommandEvent event) {

@@ -32,9 +32,9 @@ final class SequenceRun {
     try {
       outcome = client.submit(plan.deviceId(), step.command(), step.strategy()).outcomeFuture();
     } catch (RuntimeException e) { // e.g. the id is in flight elsewhere, or the client closed: the step fails
-      outcome = CompletableFuture.completedFuture(CommandOutcome.of(step.command().id(), plan.deviceId(),
-          CommandStatus.FAILED, false, null, null, "step " + index + " could not be sent: " + e.getMessage(),
-          client.now()));
+      outcome = CompletableFuture.completedFuture(CommandOutcome.builder().commandId(step.command().id())
+          .deviceId(plan.deviceId()).status(CommandStatus.FAILED)
+          .detail("step " + index + " could not be sent: " + e.getMessage()).completedAt(client.now()).build());
     }
     outcome.thenAccept(o -> onStepDone(index, o));
   }

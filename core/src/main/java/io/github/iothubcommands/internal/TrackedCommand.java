@@ -33,7 +33,7 @@ final class TrackedCommand implements CommandHandle {
   // order even when they race (feedback can overtake the completion of the send that caused it).
 
   synchronized void announceQueued(Instant at) {
-    events.accept(new CommandEvent(command.id(), deviceId, null, CommandStatus.QUEUED, at, null));
+    events.accept(event(null, CommandStatus.QUEUED, at, null));
   }
 
   /** QUEUED → SENT; ignored once the command has moved on. */
@@ -42,7 +42,7 @@ final class TrackedCommand implements CommandHandle {
       return;
     }
     status = CommandStatus.SENT;
-    events.accept(new CommandEvent(command.id(), deviceId, CommandStatus.QUEUED, CommandStatus.SENT, at, null));
+    events.accept(event(CommandStatus.QUEUED, CommandStatus.SENT, at, null));
   }
 
   /** Sets a deadline to cancel on completion; cancels it at once if the command is already terminal. */
@@ -71,13 +71,19 @@ final class TrackedCommand implements CommandHandle {
       status = result.status();
       toCancel = deadline;
       deadline = null;
-      events.accept(new CommandEvent(command.id(), deviceId, previous, result.status(), result.completedAt(), result));
+      events.accept(event(previous, result.status(), result.completedAt(), result));
     }
     if (toCancel != null) {
       toCancel.cancel();
     }
     outcome.complete(result);
     return true;
+  }
+
+  private CommandEvent event(@Nullable CommandStatus previous, CommandStatus now, Instant at,
+      @Nullable CommandOutcome result) {
+    return CommandEvent.builder().commandId(command.id()).deviceId(deviceId).previous(previous).status(now).at(at)
+        .outcome(result).build();
   }
 
   @Override

@@ -1,10 +1,8 @@
 package io.github.iothubcommands.spi;
 
 import io.github.iothubcommands.MethodResponse;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * What the command client needs from a hub. Implementations translate to a protocol (the Azure IoT service
@@ -12,6 +10,8 @@ import java.util.function.Consumer;
  *
  * <p>Futures complete exceptionally with {@link io.github.iothubcommands.HubException} for anything the
  * hub refuses or fails; any other exception is treated as {@link io.github.iothubcommands.HubError#UNKNOWN}.
+ * A method that throws instead of returning a failed future, or returns {@code null}, is a transport bug
+ * the client survives: the command ends {@link io.github.iothubcommands.CommandStatus#FAILED}.
  * Implementations must be thread-safe and must not block the calling thread on network I/O.
  */
 public interface HubTransport extends AutoCloseable {
@@ -36,11 +36,15 @@ public interface HubTransport extends AutoCloseable {
 
   /**
    * Starts delivering feedback batches to {@code receiver}. Called once, by the client that owns this
-   * transport; batches may arrive on any thread, one at a time.
+   * transport; batches may arrive on any thread, one at a time. The transport acknowledges a batch to the
+   * hub only after the stage {@link FeedbackReceiver#receive} returned completes normally, and abandons it
+   * (so the hub redelivers it) if the stage fails.
    *
    * @param receiver receives each batch of records as the hub sends it
+   * @return a subscription; closing it stops delivery
+   * @throws IllegalStateException if feedback was already started on this transport
    */
-  void startFeedback(Consumer<List<FeedbackRecord>> receiver);
+  FeedbackSubscription startFeedback(FeedbackReceiver receiver);
 
   /**
    * Returns the time source the hub runs on, if the transport has one the client must share (the fake

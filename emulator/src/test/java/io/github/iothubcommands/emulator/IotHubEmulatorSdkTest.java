@@ -28,6 +28,7 @@ import io.github.iothubcommands.MethodResponse;
 import io.github.iothubcommands.emulator.internal.auth.SasToken;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
 import io.github.iothubcommands.spi.FeedbackRecord;
+import io.github.iothubcommands.spi.FeedbackReceiver;
 import io.github.iothubcommands.spi.FeedbackStatus;
 import io.github.iothubcommands.spi.MethodInvocation;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +69,7 @@ class IotHubEmulatorSdkTest {
     hub = IotHubEmulator.builder().devices("c2d", "m1", "offline", "slow", "wrong-key").hubName("sdk-test").start();
     // The service SDK's HTTPS layer is HttpsURLConnection without an SSLContext option: JVM default.
     HttpsURLConnection.setDefaultSSLSocketFactory(hub.sslContext().getSocketFactory());
-    hub.engine().subscribeFeedback(feedback::addAll);
+    hub.engine().subscribeFeedback(FeedbackReceiver.taking(feedback::addAll));
   }
 
   @AfterAll
@@ -88,8 +89,10 @@ class IotHubEmulatorSdkTest {
   }
 
   static CloudToDeviceMessage message(String deviceId, String messageId, Map<String, String> properties) {
-    return new CloudToDeviceMessage(deviceId, messageId, ("{\"id\":\"" + messageId + "\"}").getBytes(StandardCharsets.UTF_8),
-        "application/json", properties, Acknowledgement.FULL, Instant.now().plus(Duration.ofMinutes(5)));
+    return CloudToDeviceMessage.builder().deviceId(deviceId).messageId(messageId)
+        .payload(("{\"id\":\"" + messageId + "\"}").getBytes(StandardCharsets.UTF_8), "application/json")
+        .properties(properties).acknowledgement(Acknowledgement.FULL).expiryTime(Instant.now()
+        .plus(Duration.ofMinutes(5))).build();
   }
 
   @Test
@@ -166,8 +169,9 @@ class IotHubEmulatorSdkTest {
     try {
       client.open(false);
       client.subscribeToMethods((name, payload, ctx) -> new DirectMethodResponse(200, name), null);
-      MethodResponse r = hub.engine().invoke(new MethodInvocation(id, "ping", "null", Duration.ofSeconds(5),
-          Duration.ofSeconds(10))).get(15, TimeUnit.SECONDS);
+      MethodResponse r = hub.engine().invoke(MethodInvocation.builder().deviceId(id).methodName("ping")
+          .payloadJson("null").connectTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofSeconds(10))
+          .build()).get(15, TimeUnit.SECONDS);
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.payloadJson()).isEqualTo("\"ping\"");
     } finally {

@@ -5,7 +5,9 @@ import io.github.iothubcommands.HubError;
 import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.MethodResponse;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
+import io.github.iothubcommands.spi.FeedbackReceiver;
 import io.github.iothubcommands.spi.FeedbackRecord;
+import io.github.iothubcommands.spi.FeedbackSubscription;
 import io.github.iothubcommands.spi.FeedbackStatus;
 import io.github.iothubcommands.spi.MethodInvocation;
 import io.github.iothubcommands.spi.TimeSource;
@@ -23,7 +25,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,7 @@ public final class HubEngine implements AutoCloseable {
   private final Object lock = new Object();
   private final Map<String, DeviceState> devices = new LinkedHashMap<>();
   private final List<HubObserver> observers = new CopyOnWriteArrayList<>();
-  private final List<FeedbackReceiver> receivers = new ArrayList<>();
+  private final List<FeedbackConsumer> receivers = new ArrayList<>();
   /** Records emitted while no receiver was subscribed, in order. */
   private final Deque<List<FeedbackRecord>> undeliveredBatches = new ArrayDeque<>();
   private List<FeedbackRecord> pendingBatch = new ArrayList<>();
@@ -196,7 +197,7 @@ public final class HubEngine implements AutoCloseable {
         return false;
       }
       shutDown(d, "device deleted",
-          new HubException(HubError.DEVICE_NOT_FOUND, "device " + deviceId + " was deleted"), out);
+          HubException.of(HubError.DEVICE_NOT_FOUND, "device " + deviceId + " was deleted"), out);
     }
     run(out);
     return true;
@@ -218,14 +219,14 @@ public final class HubEngine implements AutoCloseable {
       checkOpen();
       DeviceState d = devices.get(message.deviceId());
       if (d == null) {
-        throw new HubException(HubError.DEVICE_NOT_FOUND, "device " + message.deviceId() + " is not registered");
+        throw HubException.of(HubError.DEVICE_NOT_FOUND, "device " + message.deviceId() + " is not registered");
       }
       if (message.size() > limits.maxMessageBytes()) {
-        throw new HubException(HubError.MESSAGE_TOO_LARGE, "message " + message.messageId() + " is "
+        throw HubException.of(HubError.MESSAGE_TOO_LARGE, "message " + message.messageId() + " is "
             + message.size() + " bytes; the limit is " + limits.maxMessageBytes());
       }
       if (d.depth() >= limits.queueDepth()) {
-        throw new HubException(HubError.QUEUE_DEPTH_EXCEEDED, "device " + d.id + " already has "
+        throw HubException.of(HubError.QUEUE_DEPTH_EXCEEDED, "device " + d.id + " already has "
             + d.depth() + " messages queued; the limit is " + limits.queueDepth());
       }
       Instant now = time.now();
@@ -275,8 +276,8 @@ public final class HubEngine implements AutoCloseable {
    * @param receiver receives batches, one at a time
    * @return closing it stops delivery to this receiver
    */
-  public AutoCloseable subscribeFeedback(Consumer<List<FeedbackRecord>> receiver) {
-    FeedbackReceiver r = new FeedbackReceiver(receiver);
+  public FeedbackSubscription subscribeFeedback(FeedbackReceiver receiver) {
+    FeedbackConsumer r = new FeedbackConsumer(receiver);
     List<Runnable> out = new ArrayList<>();
     synchronized (lock) {
       receivers.add(r);
@@ -345,23 +346,23 @@ public final class HubEngine implements AutoCloseable {
 
   private @Nullable HubException checkInvocation(MethodInvocation inv) {
     if (closed) {
-      return new HubException(HubError.SERVER_ERROR, "hub engine is closed");
+      return HubException.of(HubError.SERVER_ERROR, "hub engine is closed");
     }
     if (!devices.containsKey(inv.deviceId())) {
-      return new HubException(HubError.DEVICE_NOT_FOUND, "device " + inv.deviceId() + " is not registered");
+      return HubException.of(HubError.DEVICE_NOT_FOUND, "device " + inv.deviceId() + " is not registered");
     }
     if (inv.connectTimeout().isNegative() || inv.connectTimeout().compareTo(MAX_CONNECT_TIMEOUT) > 0) {
-      return new HubException(HubError.BAD_REQUEST, "connectTimeoutInSeconds must be between 0 and 300, but was "
+      return HubException.of(HubError.BAD_REQUEST, "connectTimeoutInSeconds must be between 0 and 300, but was "
           + inv.connectTimeout().toSeconds());
     }
     if (inv.responseTimeout().compareTo(MIN_RESPONSE_TIMEOUT) < 0
         || inv.responseTimeout().compareTo(MAX_RESPONSE_TIMEOUT) > 0) {
-      return new HubException(HubError.BAD_REQUEST, "responseTimeoutInSeconds must be between 5 and 300, but was "
+      return HubException.of(HubError.BAD_REQUEST, "responseTimeoutInSeconds must be between 5 and 300, but was "
           + inv.responseTimeout().toSeconds());
     }
     int size = inv.payloadJson().getBytes(StandardCharsets.UTF_8).length;
     if (size > limits.maxMethodPayloadBytes()) {
-      return new HubException(HubError.MESSAGE_TOO_LARGE, "method payload is " + size + " bytes; the limit is "
+      return HubException.of(HubError.MESSAGE_TOO_LARGE, "method payload is " + size + " bytes; the limit is "
           + limits.maxMethodPayloadBytes());
     }
     return null;
@@ -386,7 +387,7 @@ public final class HubEngine implements AutoCloseable {
       checkOpen();
       DeviceState d = existing(deviceId);
       if (!d.enabled) {
-        throw new HubException(HubError.UNAUTHORIZED, "device " + deviceId + " is disabled");
+        throw HubException.of(HubError.UNAUTHORIZED, "device " + deviceId + " is disabled");
       }
       if (d.session != null) {
         SessionImpl old = d.session;
@@ -407,7 +408,7 @@ public final class HubEngine implements AutoCloseable {
         return;
       }
       closed = true;
-      HubException failure = new HubException(HubError.SERVER_ERROR, "hub closed");
+      HubException failure = HubException.of(HubError.SERVER_ERROR, "hub closed");
       for (DeviceState d : devices.values()) {
         shutDown(d, "hub closed", failure, out);
       }
@@ -529,7 +530,8 @@ public final class HubEngine implements AutoCloseable {
     if (!wanted) {
       return;
     }
-    pendingBatch.add(new FeedbackRecord(m.message.messageId(), d.id, status, time.now(), description));
+    pendingBatch.add(FeedbackRecord.builder().originalMessageId(m.message.messageId()).deviceId(d.id).status(status)
+        .enqueuedTime(time.now()).description(description).build());
     if (pendingBatch.size() >= limits.feedbackBatchSize()) {
       flush(out);
     } else if (batchTimer == null) {
@@ -553,7 +555,7 @@ public final class HubEngine implements AutoCloseable {
     if (receivers.isEmpty()) {
       undeliveredBatches.addLast(batch);
     } else {
-      FeedbackReceiver r = receivers.get(nextReceiver++ % receivers.size());
+      FeedbackConsumer r = receivers.get(nextReceiver++ % receivers.size());
       out.add(() -> r.deliver(batch));
     }
   }
@@ -586,27 +588,27 @@ public final class HubEngine implements AutoCloseable {
       timedOut = d.awaitingResponse.remove(call.requestId, call);
     }
     if (timedOut) {
-      call.result.completeExceptionally(new HubException(HubError.GATEWAY_TIMEOUT, "device " + d.id
+      call.result.completeExceptionally(HubException.of(HubError.GATEWAY_TIMEOUT, "device " + d.id
           + " did not answer method " + call.invocation.methodName() + " within "
           + call.invocation.responseTimeout().toSeconds() + " s"));
     }
   }
 
   private static HubException offline(String deviceId) {
-    return new HubException(HubError.DEVICE_NOT_ONLINE, "device " + deviceId + " is not online");
+    return HubException.of(HubError.DEVICE_NOT_ONLINE, "device " + deviceId + " is not online");
   }
 
   private DeviceState existing(String deviceId) {
     DeviceState d = devices.get(deviceId);
     if (d == null) {
-      throw new HubException(HubError.DEVICE_NOT_FOUND, "device " + deviceId + " is not registered");
+      throw HubException.of(HubError.DEVICE_NOT_FOUND, "device " + deviceId + " is not registered");
     }
     return d;
   }
 
   private void checkOpen() {
     if (closed) {
-      throw new HubException(HubError.SERVER_ERROR, "hub engine is closed");
+      throw HubException.of(HubError.SERVER_ERROR, "hub engine is closed");
     }
   }
 
@@ -699,7 +701,7 @@ public final class HubEngine implements AutoCloseable {
       }
       int size = payloadJson.getBytes(StandardCharsets.UTF_8).length;
       if (size > limits.maxMethodPayloadBytes()) {
-        call.result.completeExceptionally(new HubException(HubError.MESSAGE_TOO_LARGE, "device " + device.id
+        call.result.completeExceptionally(HubException.of(HubError.MESSAGE_TOO_LARGE, "device " + device.id
             + " answered with " + size + " bytes; the limit is " + limits.maxMethodPayloadBytes()));
       } else {
         call.result.complete(new MethodResponse(status, payloadJson));
@@ -821,16 +823,16 @@ public final class HubEngine implements AutoCloseable {
     }
   }
 
-  /** Delivers batches to one consumer one at a time, in order. */
-  private static final class FeedbackReceiver {
-    final Consumer<List<FeedbackRecord>> consumer;
+  /** Delivers batches to one receiver one at a time, in order. */
+  private static final class FeedbackConsumer {
+    final FeedbackReceiver receiver;
 
-    FeedbackReceiver(Consumer<List<FeedbackRecord>> consumer) {
-      this.consumer = consumer;
+    FeedbackConsumer(FeedbackReceiver receiver) {
+      this.receiver = receiver;
     }
 
     synchronized void deliver(List<FeedbackRecord> batch) {
-      consumer.accept(batch);
+      receiver.receive(batch);
     }
   }
 }

@@ -6,6 +6,7 @@ import io.github.iothubcommands.Acknowledgement;
 import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
 import io.github.iothubcommands.spi.FeedbackRecord;
+import io.github.iothubcommands.spi.FeedbackReceiver;
 import io.github.iothubcommands.spi.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +46,7 @@ class HubEngineConcurrencyTest {
         }
       }
     });
-    engine.subscribeFeedback(feedback::addAll);
+    engine.subscribeFeedback(FeedbackReceiver.taking(feedback::addAll));
     ExecutorService settlers = Executors.newFixedThreadPool(DEVICES);
     for (int d = 0; d < DEVICES; d++) {
       String id = "d" + d;
@@ -84,8 +85,9 @@ class HubEngineConcurrencyTest {
           for (int i = 0; i < MESSAGES_PER_SENDER; i++) {
             String device = "d" + ((sender + i) % DEVICES);
             String id = "s" + sender + "-" + i;
-            CloudToDeviceMessage m = new CloudToDeviceMessage(device, id, new byte[8], "x", Map.of(),
-                Acknowledgement.FULL, java.time.Instant.now().plusSeconds(600));
+            CloudToDeviceMessage m = CloudToDeviceMessage.builder().deviceId(device).messageId(id)
+                .payload(new byte[8], "x").properties(Map.of()).acknowledgement(Acknowledgement.FULL)
+                .expiryTime(java.time.Instant.now().plusSeconds(600)).build();
             while (true) {
               // record the enqueue order under the same per-device lock as the enqueue itself
               synchronized (locks.computeIfAbsent(device, k -> new Object())) {

@@ -9,6 +9,7 @@ import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.MethodResponse;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
 import io.github.iothubcommands.spi.FeedbackRecord;
+import io.github.iothubcommands.spi.FeedbackReceiver;
 import io.github.iothubcommands.spi.FeedbackStatus;
 import io.github.iothubcommands.spi.MethodInvocation;
 import java.nio.charset.StandardCharsets;
@@ -32,15 +33,16 @@ class HubEngineTest {
 
   HubEngineTest() {
     engine.registerDevice("d1", null, null);
-    engine.subscribeFeedback(batch -> {
+    engine.subscribeFeedback(FeedbackReceiver.taking(batch -> {
       batches.add(batch);
       feedback.addAll(batch);
-    });
+    }));
   }
 
   private CloudToDeviceMessage message(String id, Duration ttl, Acknowledgement ack) {
-    return new CloudToDeviceMessage("d1", id, "{}".getBytes(StandardCharsets.UTF_8), "application/json", Map.of(),
-        ack, time.now().plus(ttl));
+    return CloudToDeviceMessage.builder().deviceId("d1").messageId(id)
+        .payload("{}".getBytes(StandardCharsets.UTF_8), "application/json").properties(Map.of())
+        .acknowledgement(ack).expiryTime(time.now().plus(ttl)).build();
   }
 
   private CloudToDeviceMessage message(String id) {
@@ -94,12 +96,14 @@ class HubEngineTest {
 
   @Test
   void unknownDeviceAndOversizedMessagesAreRefused() {
-    CloudToDeviceMessage unknown = new CloudToDeviceMessage("ghost", "m", new byte[0], "x", Map.of(),
-        Acknowledgement.FULL, time.now().plusSeconds(60));
+    CloudToDeviceMessage unknown = CloudToDeviceMessage.builder().deviceId("ghost").messageId("m")
+        .payload(new byte[0], "x").properties(Map.of()).acknowledgement(Acknowledgement.FULL).expiryTime(time.now()
+        .plusSeconds(60)).build();
     assertThatThrownBy(() -> engine.enqueue(unknown))
         .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.error()).isEqualTo(HubError.DEVICE_NOT_FOUND));
-    CloudToDeviceMessage big = new CloudToDeviceMessage("d1", "m", new byte[64 * 1024], "x", Map.of("k", "v"),
-        Acknowledgement.FULL, time.now().plusSeconds(60));
+    CloudToDeviceMessage big = CloudToDeviceMessage.builder().deviceId("d1").messageId("m")
+        .payload(new byte[64 * 1024], "x").properties(Map.of("k", "v")).acknowledgement(Acknowledgement.FULL)
+        .expiryTime(time.now().plusSeconds(60)).build();
     assertThatThrownBy(() -> engine.enqueue(big))
         .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.error()).isEqualTo(HubError.MESSAGE_TOO_LARGE));
   }
@@ -201,8 +205,9 @@ class HubEngineTest {
     engine.registerDevice("d2", null, null);
     for (int i = 0; i < 50; i++) {
       engine.enqueue(message("a" + i, Duration.ofSeconds(1), Acknowledgement.FULL));
-      engine.enqueue(new CloudToDeviceMessage("d2", "b" + i, new byte[0], "x", Map.of(), Acknowledgement.FULL,
-          time.now().plusSeconds(1)));
+      engine.enqueue(CloudToDeviceMessage.builder().deviceId("d2").messageId("b" + i).payload(new byte[0], "x")
+          .properties(Map.of()).acknowledgement(Acknowledgement.FULL).expiryTime(time.now().plusSeconds(1))
+          .build());
     }
     time.advance(Duration.ofSeconds(1)); // 100 expire at once: one full batch of 64 at once
     assertThat(batches).hasSize(1);
@@ -221,7 +226,7 @@ class HubEngineTest {
     e.enqueue(message("m1", Duration.ofSeconds(1), Acknowledgement.FULL));
     time.advance(Duration.ofSeconds(20));
     List<FeedbackRecord> late = new ArrayList<>();
-    e.subscribeFeedback(late::addAll);
+    e.subscribeFeedback(FeedbackReceiver.taking(late::addAll));
     assertThat(late).extracting(FeedbackRecord::originalMessageId).containsExactly("m1");
   }
 
@@ -358,7 +363,8 @@ class HubEngineTest {
   }
 
   private static MethodInvocation call(Duration connect, Duration response, String payload) {
-    return new MethodInvocation("d1", "reboot", payload, connect, response);
+    return MethodInvocation.builder().deviceId("d1").methodName("reboot").payloadJson(payload)
+        .connectTimeout(connect).responseTimeout(response).build();
   }
 
   private static HubError error(CompletableFuture<MethodResponse> f) {

@@ -102,7 +102,7 @@ public final class DeviceRegistry {
     checkDeviceId(deviceId);
     synchronized (lock) {
       if (engine.device(deviceId).isPresent()) {
-        throw new HubException(HubError.DEVICE_ALREADY_EXISTS, "A device with id " + deviceId + " is already registered");
+        throw HubException.of(HubError.DEVICE_ALREADY_EXISTS, "A device with id " + deviceId + " is already registered");
       }
       DeviceInfo created = engine.registerDevice(deviceId, orNewKey(primaryKey), orNewKey(secondaryKey));
       return enabled ? created : engine.setDeviceEnabled(deviceId, false);
@@ -151,12 +151,12 @@ public final class DeviceRegistry {
 
   private DeviceInfo existing(String deviceId) {
     return engine.device(deviceId).orElseThrow(
-        () -> new HubException(HubError.DEVICE_NOT_FOUND, "Device " + deviceId + " is not registered"));
+        () -> HubException.of(HubError.DEVICE_NOT_FOUND, "Device " + deviceId + " is not registered"));
   }
 
   private static void checkEtag(DeviceInfo current, String ifMatch) {
     if (!"*".equals(ifMatch) && !current.etag().equals(ifMatch)) {
-      throw new HubException(HubError.PRECONDITION_FAILED, "If-Match " + ifMatch + " does not match the etag "
+      throw HubException.of(HubError.PRECONDITION_FAILED, "If-Match " + ifMatch + " does not match the etag "
           + current.etag() + " of device " + current.deviceId());
     }
   }

@@ -1,24 +1,22 @@
 package io.github.iothubcommands.testkit.internal;
 
-import io.github.iothubcommands.HubError;
 import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.MethodResponse;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
-import io.github.iothubcommands.spi.FeedbackRecord;
+import io.github.iothubcommands.spi.FeedbackReceiver;
+import io.github.iothubcommands.spi.FeedbackSubscription;
 import io.github.iothubcommands.spi.HubTransport;
 import io.github.iothubcommands.spi.MethodInvocation;
 import io.github.iothubcommands.spi.TimeSource;
 import io.github.iothubcommands.engine.HubEngine;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /** The in-memory front door: the transport SPI straight onto the engine. */
 public final class FakeHubTransport implements HubTransport {
   private final HubEngine engine;
-  private @Nullable AutoCloseable feedbackSubscription;
+  private @Nullable FeedbackSubscription feedbackSubscription;
   private volatile boolean closed;
 
   public FakeHubTransport(HubEngine engine) {
@@ -47,11 +45,13 @@ public final class FakeHubTransport implements HubTransport {
   }
 
   @Override
-  public synchronized void startFeedback(Consumer<List<FeedbackRecord>> receiver) {
+  public synchronized FeedbackSubscription startFeedback(FeedbackReceiver receiver) {
     if (feedbackSubscription != null) {
       throw new IllegalStateException("feedback already started on this transport");
     }
-    feedbackSubscription = engine.subscribeFeedback(receiver);
+    FeedbackSubscription subscription = engine.subscribeFeedback(receiver);
+    feedbackSubscription = subscription;
+    return subscription;
   }
 
   @Override
@@ -63,11 +63,7 @@ public final class FakeHubTransport implements HubTransport {
   public synchronized void close() {
     closed = true;
     if (feedbackSubscription != null) {
-      try {
-        feedbackSubscription.close();
-      } catch (Exception e) {
-        throw new HubException(HubError.UNKNOWN, "could not stop feedback", e);
-      }
+      feedbackSubscription.close();
       feedbackSubscription = null;
     }
   }

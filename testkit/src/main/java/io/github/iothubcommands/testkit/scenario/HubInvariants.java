@@ -2,6 +2,7 @@ package io.github.iothubcommands.testkit.scenario;
 
 import io.github.iothubcommands.Acknowledgement;
 import io.github.iothubcommands.CommandEvent;
+import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.spi.FeedbackRecord;
 import io.github.iothubcommands.engine.HubLimits;
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ public final class HubInvariants {
         v.add(seed + "command " + id + " had " + ends.size() + " terminal events, not 1");
         continue;
       }
-      boolean refused = ends.get(0).outcome() != null && ends.get(0).outcome().hubError().isPresent();
+      boolean refused = ends.get(0).outcome().flatMap(CommandOutcome::hubError).isPresent();
       List<FeedbackRecord> mine = records.getOrDefault(id, List.of());
       Acknowledgement ack = s.send().acknowledgement();
       if (refused && !mine.isEmpty()) {

@@ -124,7 +124,8 @@ public final class HubScenario {
   public ScenarioRun run() {
     try (FakeHub hub = FakeHub.create(settings.limits())) {
       ScenarioRun.Recorder recorder = new ScenarioRun.Recorder(this, hub);
-      try (CommandClient client = CommandClient.builder().transport(hub.transport()).listener(recorder::event).build()) {
+      try (CommandClient client = CommandClient.builder().transport(hub.transport()).listener(recorder::event)
+          .build()) {
         for (Step step : steps) {
           apply(step, hub, client, recorder);
           recorder.observeDepths();

@@ -2,6 +2,7 @@ package io.github.iothubcommands.testkit.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.Acknowledgement;
 import io.github.iothubcommands.spi.FeedbackRecord;
 import io.github.iothubcommands.spi.FeedbackStatus;
@@ -36,7 +37,7 @@ class HubScenarioTest {
     for (long seed = 0; seed < 200; seed++) {
       ScenarioRun run = HubScenario.random(seed, settings).run();
       run.feedback().forEach(r -> seen.add(r.status()));
-      refused |= run.events().stream().anyMatch(e -> e.outcome() != null && e.outcome().hubError().isPresent());
+      refused |= run.events().stream().anyMatch(e -> e.outcome().flatMap(CommandOutcome::hubError).isPresent());
     }
     assertThat(seen).containsExactlyInAnyOrder(FeedbackStatus.values());
     assertThat(refused).as("some sends hit the queue depth").isTrue();
@@ -60,7 +61,8 @@ class HubScenarioTest {
         List.of(send("m0", Acknowledgement.FULL), send("m1", Acknowledgement.NONE)),
         List.of(new ScenarioRun.Delivery("device-0", "m1", 1, T0),
             new ScenarioRun.Delivery("device-0", "m0", 11, T0.plus(Duration.ofMinutes(2)))),
-        List.of(new FeedbackRecord("m1", "device-0", FeedbackStatus.SUCCESS, T0, "")),
+        List.of(FeedbackRecord.builder().originalMessageId("m1").deviceId("device-0").status(FeedbackStatus.SUCCESS)
+            .enqueuedTime(T0).description("").build()),
         Map.of("device-0", 9));
     assertThat(String.join("\n", HubInvariants.violations(bad)))
         .contains("FIFO broken on device-0: m0")

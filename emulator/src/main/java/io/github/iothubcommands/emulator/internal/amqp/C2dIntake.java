@@ -87,9 +87,10 @@ final class C2dIntake implements Endpoint {
         ? p.getAbsoluteExpiryTime().toInstant()
         : engine.time().now().plus(DEFAULT_TIME_TO_LIVE);
     String contentType = p.getContentType() != null ? p.getContentType().toString() : DEFAULT_CONTENT_TYPE;
-    CloudToDeviceMessage message = new CloudToDeviceMessage(tm.group(1),
-        messageId != null ? messageId : UUID.randomUUID().toString(), AmqpCodec.body(m), contentType, properties,
-        ack, expiry);
+    CloudToDeviceMessage message = CloudToDeviceMessage.builder().deviceId(tm.group(1))
+        .messageId(messageId != null ? messageId : UUID.randomUUID().toString())
+        .payload(AmqpCodec.body(m), contentType).properties(properties).acknowledgement(ack).expiryTime(expiry)
+        .build();
     try {
       engine.enqueue(message);
       return Accepted.getInstance();

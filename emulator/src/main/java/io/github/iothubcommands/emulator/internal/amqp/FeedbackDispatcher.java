@@ -1,6 +1,8 @@
 package io.github.iothubcommands.emulator.internal.amqp;
 
 import io.github.iothubcommands.spi.FeedbackRecord;
+import io.github.iothubcommands.spi.FeedbackReceiver;
+import io.github.iothubcommands.spi.FeedbackSubscription;
 import io.github.iothubcommands.engine.DeviceInfo;
 import io.github.iothubcommands.engine.HubEngine;
 import java.util.ArrayDeque;
@@ -34,7 +36,7 @@ final class FeedbackDispatcher implements AutoCloseable {
   /** Guards {@link #links} and {@link #subscription}; never held while {@link #lock} is wanted. */
   private final Object subscriptionLock = new Object();
   private int links;
-  private @Nullable AutoCloseable subscription;
+  private @Nullable FeedbackSubscription subscription;
   private boolean closed;
 
   FeedbackDispatcher(HubEngine engine) {
@@ -45,7 +47,7 @@ final class FeedbackDispatcher implements AutoCloseable {
   void linkAttached() {
     synchronized (subscriptionLock) {
       if (links++ == 0 && !closed) {
-        subscription = engine.subscribeFeedback(this::emitted);
+        subscription = engine.subscribeFeedback(FeedbackReceiver.taking(this::emitted));
       }
     }
   }
@@ -115,14 +117,10 @@ final class FeedbackDispatcher implements AutoCloseable {
   }
 
   private void unsubscribe() {
-    AutoCloseable s = subscription;
+    FeedbackSubscription s = subscription;
     subscription = null;
     if (s != null) {
-      try {
-        s.close();
-      } catch (Exception e) {
-        LOG.debug("closing the feedback subscription failed", e);
-      }
+      s.close();
     }
   }
 }

@@ -80,7 +80,8 @@ public final class EmulatorMain {
 
   /** Starts the emulator and writes the info file; the caller owns the result. */
   static IotHubEmulator start(Options options, PrintStream out) {
-    IotHubEmulator.Builder builder = IotHubEmulator.builder().devices(options.devices()).httpsPort(options.httpsPort());
+    IotHubEmulator.Builder builder = IotHubEmulator.builder().devices(options.devices())
+        .httpsPort(options.httpsPort());
     if (options.hubName() != null) {
       builder.hubName(options.hubName());
     }

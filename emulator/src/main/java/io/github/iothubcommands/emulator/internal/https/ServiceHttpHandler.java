@@ -135,8 +135,9 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     int connect = o.path("connectTimeoutInSeconds").asInt(0);
     JsonNode payload = o.get("payload");
     String payloadJson = payload == null ? "null" : payload.toString();
-    engine.invoke(new MethodInvocation(deviceId, name, payloadJson, Duration.ofSeconds(connect),
-        Duration.ofSeconds(response))).whenComplete((r, err) -> {
+    engine.invoke(MethodInvocation.builder().deviceId(deviceId).methodName(name).payloadJson(payloadJson)
+        .connectTimeout(Duration.ofSeconds(connect)).responseTimeout(Duration.ofSeconds(response)).build())
+        .whenComplete((r, err) -> {
           // Runs on whichever thread completed the call: an exception here would reach no one, and the
           // caller would wait for an answer that never comes.
           try {

@@ -175,8 +175,9 @@ class AmqpCloudToDeviceTest {
     device.subscribeToMethods((name, payload, ctx) ->
         new DirectMethodResponse(201, Map.of("method", name, "got", payload.getPayloadAsJsonString())), null);
 
-    MethodResponse response = hub.engine.invoke(new MethodInvocation("d1", "reboot", "{\"delay\":1}",
-        Duration.ofSeconds(10), Duration.ofSeconds(10))).get(15, TimeUnit.SECONDS);
+    MethodResponse response = hub.engine.invoke(MethodInvocation.builder().deviceId("d1").methodName("reboot")
+        .payloadJson("{\"delay\":1}").connectTimeout(Duration.ofSeconds(10)).responseTimeout(Duration.ofSeconds(10))
+        .build()).get(15, TimeUnit.SECONDS);
 
     assertThat(response.status()).isEqualTo(201);
     assertThat(response.payloadJson()).contains("\"method\":\"reboot\"").contains("delay");

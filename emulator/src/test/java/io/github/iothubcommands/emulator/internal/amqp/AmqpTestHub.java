@@ -61,7 +61,8 @@ final class AmqpTestHub implements AutoCloseable {
     String token = SasToken.build(EmulatorRuntime.SERVICE_HOST, key, Instant.now().plusSeconds(3600).getEpochSecond(),
         EmulatorRuntime.POLICY_NAME);
     return new MessagingClient(EmulatorRuntime.SERVICE_HOST, new AzureSasCredential(token),
-        IotHubServiceClientProtocol.AMQPS, MessagingClientOptions.builder().sslContext(emulator.sslContext()).build());
+        IotHubServiceClientProtocol.AMQPS, MessagingClientOptions.builder().sslContext(emulator.sslContext())
+            .build());
   }
 
   /** A started feedback client on the credential constructor. */
