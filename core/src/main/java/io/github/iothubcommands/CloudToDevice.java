@@ -101,6 +101,11 @@ public final class CloudToDevice implements DeliveryStrategy {
     return "CloudToDevice{timeToLive=" + Validation.seconds(timeToLive) + ", acknowledgement=" + acknowledgement + '}';
   }
 
+  @Override
+  public <R> R accept(Visitor<R> visitor) {
+    return visitor.visitCloudToDevice(this);
+  }
+
   /** Builds a {@link CloudToDevice}; each setter validates at once. */
   public static final class Builder {
     private Duration timeToLive = DEFAULT_TTL;

@@ -2,22 +2,27 @@ package io.github.iothubcommands;
 
 /**
  * Where a command is in its life. A command starts {@link #QUEUED}, moves to {@link #SENT} when the hub has
- * it, and ends in exactly one terminal status ({@link #isTerminal()}).
+ * accepted it, and ends in exactly one terminal status ({@link #isTerminal()}).
  *
  * <pre>
  * QUEUED → SENT → ACCEPTED | DELIVERED | NOT_DELIVERED | REJECTED | EXPIRED | DELIVERY_COUNT_EXCEEDED
- *                 | PURGED | SUCCEEDED | TIMED_OUT | DEVICE_OFFLINE | FAILED
+ *                 | PURGED | SUCCEEDED | TIMED_OUT | FAILED
+ * QUEUED → FAILED | DEVICE_OFFLINE | TIMED_OUT          (refused by the hub, or never reached it)
  * </pre>
  *
- * A command refused by the hub goes from {@code QUEUED} straight to {@link #FAILED} (or
- * {@link #DEVICE_OFFLINE}).
+ * <p>Every command the hub accepted passes through {@code SENT} exactly once: a cloud-to-device message
+ * when the hub queued it (or when its feedback arrives first), a direct method when the device was reached
+ * (it answered, or the hub's response timeout passed). {@code docs/outcomes.md} lists every path.
  */
 public enum CommandStatus {
-  /** Accepted by the client, not yet handed to the hub. */
+  /**
+   * Tracked by the client and handed to the transport; the hub has not (yet) shown that it accepted it. A
+   * direct method stays here for the whole call, since only the device's answer shows it was reached.
+   */
   QUEUED(false, false),
   /**
-   * The hub has it: a cloud-to-device message sits in the device's queue awaiting feedback, or a direct
-   * method call awaits the device's reply.
+   * The hub accepted it: a cloud-to-device message sits in the device's queue awaiting feedback, or a
+   * direct method reached the device (published just before the method's terminal status).
    */
   SENT(false, false),
   /**

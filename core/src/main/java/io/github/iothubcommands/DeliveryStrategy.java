@@ -18,6 +18,20 @@ package io.github.iothubcommands;
 public sealed interface DeliveryStrategy permits CloudToDevice, DirectMethod {
 
   /**
+   * Calls the visitor's method for this strategy's type. The client dispatches on strategies this way, so
+   * that a new strategy cannot be added without every dispatch handling it: the compiler refuses a visitor
+   * that lacks its method.
+   *
+   * <p>Code outside the library rarely needs this. If you implement {@link Visitor}, know that a new
+   * strategy adds a method to it (the point of the pattern), which your implementation must then handle.
+   *
+   * @param visitor the visitor
+   * @param <R> what the visitor returns
+   * @return what the visitor's method returned
+   */
+  <R> R accept(Visitor<R> visitor);
+
+  /**
    * Returns a cloud-to-device strategy with the defaults: time-to-live {@link CloudToDevice#DEFAULT_TTL},
    * acknowledgement {@link CloudToDevice#DEFAULT_ACKNOWLEDGEMENT}.
    *
@@ -35,5 +49,28 @@ public sealed interface DeliveryStrategy permits CloudToDevice, DirectMethod {
    */
   static DirectMethod directMethod() {
     return DirectMethod.ofDefaults();
+  }
+
+  /**
+   * One method per strategy type; see {@link #accept(Visitor)}.
+   *
+   * @param <R> what the visit returns
+   */
+  interface Visitor<R> {
+    /**
+     * Visits a cloud-to-device strategy.
+     *
+     * @param strategy the strategy
+     * @return the visit's result
+     */
+    R visitCloudToDevice(CloudToDevice strategy);
+
+    /**
+     * Visits a direct-method strategy.
+     *
+     * @param strategy the strategy
+     * @return the visit's result
+     */
+    R visitDirectMethod(DirectMethod strategy);
   }
 }

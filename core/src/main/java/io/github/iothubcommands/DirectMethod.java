@@ -107,6 +107,11 @@ public final class DirectMethod implements DeliveryStrategy {
         + ", responseTimeout=" + Validation.seconds(responseTimeout) + '}';
   }
 
+  @Override
+  public <R> R accept(Visitor<R> visitor) {
+    return visitor.visitDirectMethod(this);
+  }
+
   /** Builds a {@link DirectMethod}; each setter validates at once. */
   public static final class Builder {
     private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;

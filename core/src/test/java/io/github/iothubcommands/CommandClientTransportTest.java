@@ -49,7 +49,7 @@ class CommandClientTransportTest {
       client.sendAsync("d1", c, DeliveryStrategy.directMethod());
       assertThatThrownBy(() -> client.sendAsync("d2", c, DeliveryStrategy.directMethod()))
           .isInstanceOf(IllegalStateException.class)
-          .hasMessageContaining("command id '" + c.id() + "' is already in flight (to device d1, status SENT)");
+          .hasMessageContaining("command id '" + c.id() + "' is already in flight (to device d1, status QUEUED)");
       assertThat(transport.calls).hasSize(1);
     }
   }
@@ -58,12 +58,13 @@ class CommandClientTransportTest {
   void closingCompletesEveryCommandInFlightAndClosesTheTransport() {
     CommandClient client = CommandClient.builder().transport(transport).build();
     CommandHandle pending = client.sendAsync("d1", Command.named("x").build(), DeliveryStrategy.directMethod());
-    assertThat(pending.status()).isEqualTo(CommandStatus.SENT);
+    assertThat(pending.status()).isEqualTo(CommandStatus.QUEUED); // a method is sent once the device is reached
     client.close();
     CommandOutcome outcome = pending.outcome().join();
     assertThat(outcome.status()).isEqualTo(CommandStatus.FAILED);
     assertThat(outcome.detail()).contains("client closed");
     assertThat(transport.closed).isTrue();
+    assertThat(transport.feedbackStopped).isTrue();
     assertThatThrownBy(() -> client.sendAsync("d1", Command.named("x").build(), DeliveryStrategy.directMethod()))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("client is closed");
   }
@@ -91,7 +92,7 @@ class CommandClientTransportTest {
       h.outcome().complete(null);
       h.outcome().cancel(true);
       assertThat(h.outcome()).isNotDone();
-      assertThat(h.status()).isEqualTo(CommandStatus.SENT);
+      assertThat(h.status()).isEqualTo(CommandStatus.QUEUED);
     }
   }
 }

@@ -12,12 +12,14 @@ import java.util.concurrent.CompletableFuture;
 /** Runs one plan: each step after the previous one's successful terminal outcome; stops at the first failure. */
 final class SequenceRun {
   private final SequencePlan plan;
+  private final List<Delivery> deliveries;
   private final DefaultCommandClient client;
   private final List<CommandOutcome> outcomes = new ArrayList<>();
   private final CompletableFuture<SequenceResult> result = new CompletableFuture<>();
 
-  SequenceRun(SequencePlan plan, DefaultCommandClient client) {
+  SequenceRun(SequencePlan plan, List<Delivery> deliveries, DefaultCommandClient client) {
     this.plan = plan;
+    this.deliveries = deliveries;
     this.client = client;
   }
 
@@ -30,7 +32,8 @@ final class SequenceRun {
     SequencePlan.Step step = plan.steps().get(index);
     CompletableFuture<CommandOutcome> outcome;
     try {
-      outcome = client.submit(plan.deviceId(), step.command(), step.strategy()).outcomeFuture();
+      outcome = client.submit(plan.deviceId(), step.command(), step.strategy(), deliveries.get(index))
+          .outcomeFuture();
     } catch (RuntimeException e) { // e.g. the id is in flight elsewhere, or the client closed: the step fails
       outcome = CompletableFuture.completedFuture(CommandOutcome.builder().commandId(step.command().id())
           .deviceId(plan.deviceId()).status(CommandStatus.FAILED)

@@ -1,89 +1,101 @@
 package io.github.iothubcommands.internal;
 
 import io.github.iothubcommands.Command;
-import io.github.iothubcommands.CommandEvent;
 import io.github.iothubcommands.CommandHandle;
 import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.CommandStatus;
 import io.github.iothubcommands.DeliveryStrategy;
+import io.github.iothubcommands.spi.FeedbackRecord;
 import io.github.iothubcommands.spi.TimeSource;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
-/** One command's state machine: QUEUED, then SENT, then exactly one terminal outcome. */
+/** One command's state machine: QUEUED, then SENT once the hub accepted it, then exactly one terminal outcome. */
 final class TrackedCommand implements CommandHandle {
+  /** Receives each transition, under the command's monitor, so one command's transitions arrive in order. */
+  interface Transitions {
+    void transition(TrackedCommand command, @Nullable CommandStatus previous, CommandStatus status, Instant at,
+        @Nullable CommandOutcome outcome);
+  }
+
   private final String deviceId;
   private final Command command;
   private final DeliveryStrategy strategy;
-  private final Consumer<CommandEvent> events;
+  private final Transitions transitions;
   private final CompletableFuture<CommandOutcome> outcome = new CompletableFuture<>();
   private CommandStatus status = CommandStatus.QUEUED;
-  private TimeSource.@Nullable Cancellable deadline;
+  /** Present while the command waits for feedback. */
+  private @Nullable CompletableFuture<Optional<FeedbackRecord>> feedback;
+  private TimeSource.@Nullable Cancellable feedbackTimer;
 
-  TrackedCommand(String deviceId, Command command, DeliveryStrategy strategy, Consumer<CommandEvent> events) {
+  TrackedCommand(String deviceId, Command command, DeliveryStrategy strategy, Transitions transitions) {
     this.deviceId = deviceId;
     this.command = command;
     this.strategy = strategy;
-    this.events = events;
+    this.transitions = transitions;
   }
 
-  // Events are published under this object's monitor so that listeners see one command's transitions in
-  // order even when they race (feedback can overtake the completion of the send that caused it).
-
   synchronized void announceQueued(Instant at) {
-    events.accept(event(null, CommandStatus.QUEUED, at, null));
+    transitions.transition(this, null, CommandStatus.QUEUED, at, null);
   }
 
   /** QUEUED → SENT; ignored once the command has moved on. */
   synchronized void markSent(Instant at) {
-    if (status != CommandStatus.QUEUED) {
-      return;
+    if (status == CommandStatus.QUEUED) {
+      status = CommandStatus.SENT;
+      transitions.transition(this, CommandStatus.QUEUED, CommandStatus.SENT, at, null);
     }
-    status = CommandStatus.SENT;
-    events.accept(event(CommandStatus.QUEUED, CommandStatus.SENT, at, null));
   }
 
-  /** Sets a deadline to cancel on completion; cancels it at once if the command is already terminal. */
-  void setDeadline(TimeSource.Cancellable cancellable) {
-    boolean done;
+  /** Registers the wait for feedback; returns {@code false} if the command is already terminal. */
+  synchronized boolean awaitFeedback(CompletableFuture<Optional<FeedbackRecord>> future) {
+    if (status.isTerminal()) {
+      return false;
+    }
+    feedback = future;
+    return true;
+  }
+
+  /** Sets the timer that ends the wait for feedback; cancels it at once if the wait is already over. */
+  void setFeedbackTimer(TimeSource.Cancellable timer) {
+    boolean over;
     synchronized (this) {
-      done = status.isTerminal();
-      if (!done) {
-        deadline = cancellable;
+      over = feedback == null || feedback.isDone();
+      if (!over) {
+        feedbackTimer = timer;
       }
     }
-    if (done) {
-      cancellable.cancel();
+    if (over) {
+      timer.cancel();
     }
+  }
+
+  /** The future waiting for this command's feedback, or {@code null} if it waits for none. */
+  synchronized @Nullable CompletableFuture<Optional<FeedbackRecord>> feedbackWaiter() {
+    return feedback;
   }
 
   /** Completes the command; returns false (and does nothing) if it already had its outcome. */
   boolean complete(CommandOutcome result) {
-    CommandStatus previous;
     TimeSource.@Nullable Cancellable toCancel;
     synchronized (this) {
       if (status.isTerminal()) {
         return false;
       }
-      previous = status;
+      CommandStatus previous = status;
       status = result.status();
-      toCancel = deadline;
-      deadline = null;
-      events.accept(event(previous, result.status(), result.completedAt(), result));
+      toCancel = feedbackTimer;
+      feedbackTimer = null;
+      feedback = null;
+      transitions.transition(this, previous, result.status(), result.completedAt(), result);
     }
     if (toCancel != null) {
       toCancel.cancel();
     }
     outcome.complete(result);
     return true;
-  }
-
-  private CommandEvent event(@Nullable CommandStatus previous, CommandStatus now, Instant at,
-      @Nullable CommandOutcome result) {
-    return CommandEvent.builder().commandId(command.id()).deviceId(deviceId).previous(previous).status(now).at(at)
-        .outcome(result).build();
   }
 
   @Override

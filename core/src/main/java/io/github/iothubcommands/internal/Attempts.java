@@ -1,0 +1,68 @@
+package io.github.iothubcommands.internal;
+
+import io.github.iothubcommands.CommandOutcome;
+import io.github.iothubcommands.CommandStatus;
+import io.github.iothubcommands.HubError;
+import io.github.iothubcommands.HubException;
+import io.github.iothubcommands.spi.HubTransport;
+import io.github.iothubcommands.spi.TimeSource;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+/**
+ * What every delivery shares: the transport, time, the tracker, and one way of turning what a transport
+ * did (a value, a failure, a throw, a {@code null}) into an outcome.
+ */
+final class Attempts {
+  final HubTransport transport;
+  final TimeSource time;
+  final CommandTracker tracker;
+  final Duration feedbackWindow;
+
+  Attempts(HubTransport transport, TimeSource time, CommandTracker tracker, Duration feedbackWindow) {
+    this.transport = transport;
+    this.time = time;
+    this.tracker = tracker;
+    this.feedbackWindow = feedbackWindow;
+  }
+
+  /** Calls the transport; a throw or a {@code null} future (transport bugs) becomes a failed future. */
+  <T> CompletableFuture<T> call(String operation, Supplier<CompletableFuture<T>> call) {
+    try {
+      CompletableFuture<T> future = call.get();
+      if (future == null) {
+        return CompletableFuture.failedFuture(new IllegalStateException(
+            "transport " + transport.getClass().getName() + " returned null from " + operation));
+      }
+      return future;
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  CommandOutcome.Builder outcome(TrackedCommand t, CommandStatus status, String detail) {
+    return CommandOutcome.builder().commandId(t.commandId()).deviceId(t.deviceId()).status(status).detail(detail)
+        .completedAt(time.now());
+  }
+
+  /** The outcome of a request the hub refused or failed, or that never reached it. */
+  CommandOutcome failure(TrackedCommand t, Throwable error) {
+    Throwable cause = unwrap(error);
+    HubError hubError = cause instanceof HubException he ? he.error() : HubError.UNKNOWN;
+    return outcome(t, statusOf(hubError), String.valueOf(cause.getMessage())).hubError(hubError).build();
+  }
+
+  static CommandStatus statusOf(HubError error) {
+    return switch (error) {
+      case DEVICE_NOT_ONLINE -> CommandStatus.DEVICE_OFFLINE;
+      case GATEWAY_TIMEOUT -> CommandStatus.TIMED_OUT;
+      default -> CommandStatus.FAILED;
+    };
+  }
+
+  static Throwable unwrap(Throwable error) {
+    return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+  }
+}

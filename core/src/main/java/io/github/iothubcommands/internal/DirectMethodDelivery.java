@@ -1,0 +1,76 @@
+package io.github.iothubcommands.internal;
+
+import io.github.iothubcommands.Command;
+import io.github.iothubcommands.CommandOutcome;
+import io.github.iothubcommands.CommandStatus;
+import io.github.iothubcommands.DirectMethod;
+import io.github.iothubcommands.spi.MethodInvocation;
+import io.github.iothubcommands.spi.TimeSource;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A direct method: one request-response call through the hub. The command counts as sent once the hub
+ * reached the device — it answered, or did not within the response timeout — since over HTTPS nothing
+ * earlier tells that the hub forwarded the call.
+ */
+final class DirectMethodDelivery implements Delivery {
+  /**
+   * How long past a direct method's connect + response timeouts the client waits for the transport's answer
+   * before it completes the command as timed out itself; covers a transport that never answers.
+   */
+  static final Duration METHOD_GRACE = Duration.ofSeconds(30);
+
+  private final DirectMethod strategy;
+  private final Attempts a;
+
+  DirectMethodDelivery(DirectMethod strategy, Attempts attempts) {
+    this.strategy = strategy;
+    this.a = attempts;
+  }
+
+  @Override
+  public void check(Command command) {
+    if (!command.isJson()) {
+      throw new IllegalArgumentException("payload of command " + command.id() + " must be JSON ("
+          + Command.JSON + ") to travel as a direct method, but was " + command.contentType());
+    }
+    if (!command.properties().isEmpty()) {
+      throw new IllegalArgumentException("properties of command " + command.id() + " must be empty to travel as "
+          + "a direct method (methods carry no properties), but were " + command.properties().keySet());
+    }
+    Validation.maxBytes("direct method payload of command " + command.id(), command.payloadSize(),
+        DirectMethod.MAX_PAYLOAD_BYTES);
+  }
+
+  @Override
+  public CompletableFuture<CommandOutcome> attempt(TrackedCommand t) {
+    Command command = t.command();
+    MethodInvocation invocation = MethodInvocation.builder().deviceId(t.deviceId()).methodName(command.wireName())
+        .payloadJson(command.payloadAsString()).connectTimeout(strategy.connectTimeout())
+        .responseTimeout(strategy.responseTimeout()).build();
+    CompletableFuture<CommandOutcome> result = new CompletableFuture<>();
+    Duration guard = strategy.connectTimeout().plus(strategy.responseTimeout()).plus(METHOD_GRACE);
+    TimeSource.Cancellable timer = a.time.schedule(guard, () -> result.complete(a.outcome(t, CommandStatus.TIMED_OUT,
+        "the transport gave no answer within connect + response timeout + " + Validation.seconds(METHOD_GRACE))
+        .build()));
+    a.call("invokeMethod", () -> a.transport.invokeMethod(invocation)).whenComplete((response, error) -> {
+      timer.cancel();
+      if (error == null && response == null) {
+        result.complete(a.failure(t, new IllegalStateException(
+            "transport " + a.transport.getClass().getName() + " answered invokeMethod with null")));
+      } else if (error != null) {
+        CommandOutcome failure = a.failure(t, error);
+        if (failure.status() == CommandStatus.TIMED_OUT) {
+          a.tracker.markSent(t); // 504: the hub reached the device, which did not answer in time
+        }
+        result.complete(failure);
+      } else {
+        a.tracker.markSent(t);
+        result.complete(a.outcome(t, response.isSuccess() ? CommandStatus.SUCCEEDED : CommandStatus.FAILED,
+            "device answered with status " + response.status()).methodResponse(response).build());
+      }
+    });
+    return result;
+  }
+}
