@@ -207,7 +207,7 @@ public final class Command {
     private final String name;
     private @Nullable String id;
     private @Nullable String component;
-    private byte[] payload = Json.NULL_BYTES;
+    private byte[] payload = Json.nullBytes();
     private String contentType = JSON;
     private final Map<String, String> properties = new LinkedHashMap<>();
 

@@ -35,7 +35,7 @@ public record MethodResponse(int status, String payloadJson) {
    */
   public JsonNode payload() {
     try {
-      return Json.MAPPER.readTree(payloadJson);
+      return Json.readTree(payloadJson);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("method response payload is not well-formed JSON", e);
     }
@@ -51,7 +51,7 @@ public record MethodResponse(int status, String payloadJson) {
    */
   public <T> T payloadAs(Class<T> type) {
     try {
-      return Json.MAPPER.readValue(payloadJson, type);
+      return Json.readValue(payloadJson, type);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("method response payload does not bind to " + type.getName(), e);
     }

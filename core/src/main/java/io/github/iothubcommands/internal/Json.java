@@ -7,13 +7,29 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 
-/** The library's one Jackson mapper and the JSON checks built on it. */
+/**
+ * The library's one Jackson mapper and the JSON operations built on it. The mapper itself stays private: a
+ * mapper is mutable (its configuration), so no other class, and no other module, may reach it.
+ */
 public final class Json {
-  public static final ObjectMapper MAPPER =
+  private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  public static final byte[] NULL_BYTES = "null".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NULL_BYTES = "null".getBytes(StandardCharsets.US_ASCII);
 
   private Json() {}
+
+  /** The JSON text {@code null} in UTF-8, a fresh array each call. */
+  public static byte[] nullBytes() {
+    return NULL_BYTES.clone();
+  }
+
+  public static JsonNode readTree(String json) throws JsonProcessingException {
+    return MAPPER.readTree(json);
+  }
+
+  public static <T> T readValue(String json, Class<T> type) throws JsonProcessingException {
+    return MAPPER.readValue(json, type);
+  }
 
   public static byte[] toBytes(String field, @Nullable Object value) {
     try {
