@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Ordered commands for one device. Step n+1 starts only after step n has reached a successful terminal
@@ -68,17 +69,47 @@ public final class SequencePlan {
     return "SequencePlan{deviceId=" + deviceId + ", steps=" + steps + '}';
   }
 
-  /**
-   * One step: a command and how it travels.
-   *
-   * @param command the command
-   * @param strategy its delivery strategy
-   */
-  public record Step(Command command, DeliveryStrategy strategy) {
-    /** Checks for nulls. */
-    public Step {
-      Objects.requireNonNull(command, "command");
-      Objects.requireNonNull(strategy, "strategy");
+  /** One step: a command and how it travels. Immutable; made by the plan's builder. */
+  public static final class Step {
+    private final Command command;
+    private final DeliveryStrategy strategy;
+
+    private Step(Command command, DeliveryStrategy strategy) {
+      this.command = Objects.requireNonNull(command, "command");
+      this.strategy = Objects.requireNonNull(strategy, "strategy");
+    }
+
+    /**
+     * Returns the command.
+     *
+     * @return the command
+     */
+    public Command command() {
+      return command;
+    }
+
+    /**
+     * Returns how the command travels.
+     *
+     * @return the delivery strategy
+     */
+    public DeliveryStrategy strategy() {
+      return strategy;
+    }
+
+    @Override
+    public boolean equals(@Nullable Object o) {
+      return o instanceof Step s && command.equals(s.command) && strategy.equals(s.strategy);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(command, strategy);
+    }
+
+    @Override
+    public String toString() {
+      return "Step{" + command + ", " + strategy + '}';
     }
   }
 

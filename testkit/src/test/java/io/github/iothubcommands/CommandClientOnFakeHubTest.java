@@ -254,7 +254,7 @@ class CommandClientOnFakeHubTest {
     hub.advance(Duration.ofSeconds(15));
     SequenceResult r = result.join();
     assertThat(r.succeeded()).isTrue();
-    assertThat(r.steps()).extracting(s -> s.outcome().status())
+    assertThat(r.steps()).extracting(s -> s.outcome().orElseThrow().status())
         .containsExactly(CommandStatus.DELIVERED, CommandStatus.SUCCEEDED, CommandStatus.SUCCEEDED);
     assertThat(hub.device("d1").methodCalls()).extracting(c -> c.methodName()).containsExactly("install", "reboot");
   }

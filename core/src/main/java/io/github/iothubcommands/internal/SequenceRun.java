@@ -52,8 +52,9 @@ final class SequenceRun {
     }
     List<StepResult> steps = new ArrayList<>();
     for (int i = 0; i < plan.steps().size(); i++) {
-      steps.add(new StepResult(i, plan.steps().get(i), i < outcomes.size() ? outcomes.get(i) : null));
+      steps.add(i < outcomes.size() ? StepResult.ran(i, plan.steps().get(i), outcomes.get(i))
+          : StepResult.notRun(i, plan.steps().get(i)));
     }
-    result.complete(new SequenceResult(plan.deviceId(), steps));
+    result.complete(SequenceResult.of(plan.deviceId(), steps));
   }
 }

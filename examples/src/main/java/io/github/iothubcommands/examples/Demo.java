@@ -95,7 +95,10 @@ public final class Demo {
       SequenceResult result = sequence.join();
       Instant stepStart = planStart;
       for (SequenceResult.StepResult step : result.steps()) {
-        CommandOutcome o = step.outcome();
+        if (!step.wasRun()) {
+          continue;
+        }
+        CommandOutcome o = step.outcome().orElseThrow();
         rows.add(new Row("sequence step " + (step.index() + 1) + "/3: " + step.step().command().name(),
             strategyName(step.step().strategy()), o, millisBetween(stepStart, o.completedAt())));
         stepStart = o.completedAt();
