@@ -1,6 +1,7 @@
 package io.github.iothubcommands;
 
 import io.github.iothubcommands.internal.DefaultCommandClient;
+import io.github.iothubcommands.internal.SystemTimeSource;
 import io.github.iothubcommands.internal.Validation;
 import io.github.iothubcommands.spi.HubTransport;
 import io.github.iothubcommands.spi.TimeSource;
@@ -50,7 +51,8 @@ public final class CommandClientBuilder {
 
   /**
    * Sets the time source for timestamps and deadlines. Defaults to the transport's own ({@link
-   * HubTransport#timeSource()}), else {@link TimeSource#system()}.
+   * HubTransport#timeSource()}), else the wall clock with one timer thread that the client owns and stops
+   * at {@link CommandClient#close()}.
    *
    * @param timeSource the time source
    * @return this builder
@@ -99,7 +101,8 @@ public final class CommandClientBuilder {
     if (t == null) {
       throw new IllegalStateException("transport must be set before build(): call transport(...)");
     }
-    TimeSource time = timeSource != null ? timeSource : t.timeSource().orElse(TimeSource.system());
-    return new DefaultCommandClient(t, time, feedbackWindow, List.copyOf(listeners));
+    TimeSource time = timeSource != null ? timeSource : t.timeSource().orElse(null);
+    SystemTimeSource owned = time == null ? SystemTimeSource.create() : null;
+    return new DefaultCommandClient(t, owned != null ? owned : time, owned, feedbackWindow, List.copyOf(listeners));
   }
 }

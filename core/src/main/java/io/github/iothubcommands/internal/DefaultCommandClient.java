@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The command client: validates, turns each strategy into its {@link Delivery}, runs it, and leaves
@@ -31,12 +32,15 @@ public final class DefaultCommandClient implements CommandClient {
   private final Attempts attempts;
   private final Deliveries deliveries;
   private final FeedbackSubscription feedback;
+  /** The wall-clock timer this client made for itself, stopped at close; null when the time source was given. */
+  private final @Nullable SystemTimeSource ownedTime;
   private volatile boolean closed;
 
-  public DefaultCommandClient(
-      HubTransport transport, TimeSource time, Duration feedbackWindow, List<CommandListener> listeners) {
+  public DefaultCommandClient(HubTransport transport, TimeSource time, @Nullable SystemTimeSource ownedTime,
+      Duration feedbackWindow, List<CommandListener> listeners) {
     this.transport = transport;
     this.time = time;
+    this.ownedTime = ownedTime;
     this.feedbackWindow = feedbackWindow;
     this.tracker = new InProcessTracker(time, listeners);
     this.attempts = new Attempts(transport, time, tracker, feedbackWindow);
@@ -83,7 +87,13 @@ public final class DefaultCommandClient implements CommandClient {
     closed = true;
     feedback.close();
     tracker.failAll("client closed before the outcome was known");
-    transport.close();
+    try {
+      transport.close();
+    } finally {
+      if (ownedTime != null) {
+        ownedTime.close();
+      }
+    }
   }
 
   /** Checks everything about a send and returns how it will be carried out; throws before anything is sent. */

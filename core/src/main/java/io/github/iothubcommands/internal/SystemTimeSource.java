@@ -7,36 +7,56 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wall-clock time. Tasks wait in one queue ordered by a monotonic due time; only the earliest is armed on
- * the JDK's shared delay scheduler ({@link CompletableFuture#delayedExecutor}), so the library owns no
- * timer thread, and a cancelled task (a deadline that was met, an expiry timer of a completed message)
- * is dropped from memory instead of lingering until its time — at thousands of commands a second with
- * hour-long deadlines that matters.
+ * Wall-clock time on one timer thread of its own. Tasks wait in one queue ordered by a monotonic due time;
+ * the thread sleeps until the earliest is due and runs due tasks in order. A cancelled task (a deadline
+ * that was met, an expiry timer of a completed message) is dropped from memory instead of lingering until
+ * its time — at thousands of commands a second with hour-long deadlines that matters.
  *
- * <p>Due tasks run in due order on the thread that fires them (a common fork-join pool thread): keep
- * them short.
+ * <p>One thread whatever the number of timers: the JDK's {@code CompletableFuture.delayedExecutor} runs
+ * each task on the common pool, which on a machine with fewer than 3 cores starts a new thread per task.
+ * The thread starts with the first task and stops at {@link #close()}; a client that made its own instance
+ * closes it with itself. {@link #SHARED} (behind {@link TimeSource#system()}) is never closed: its one
+ * daemon thread lives as long as the JVM.
+ *
+ * <p>Due tasks run on the timer thread: keep them short.
  */
-public final class SystemTimeSource implements TimeSource {
-  public static final SystemTimeSource INSTANCE = new SystemTimeSource();
+public final class SystemTimeSource implements TimeSource, AutoCloseable {
+  /** The JVM-wide instance behind {@link TimeSource#system()}. */
+  public static final SystemTimeSource SHARED = new SystemTimeSource("iothub-commands-timer");
   private static final Logger LOG = LoggerFactory.getLogger(SystemTimeSource.class);
+  private static final AtomicInteger CLIENT_TIMERS = new AtomicInteger();
   /** Purge cancelled tasks once they are this many and more than half the queue. */
   private static final int PURGE_THRESHOLD = 1024;
 
   private final Clock clock = Clock.systemUTC();
+  private final String threadName;
   private final PriorityQueue<Task> tasks = new PriorityQueue<>();
+  private @Nullable ExecutorService thread;
   private long sequence;
   private int cancelled;
-  private boolean armed;
-  private long armedFor;
+  private boolean closed;
 
-  private SystemTimeSource() {}
+  private SystemTimeSource(String threadName) {
+    this.threadName = threadName;
+  }
+
+  /**
+   * Creates a time source with a timer thread of its own, for one client; close it with the client.
+   *
+   * @return a new time source
+   */
+  public static SystemTimeSource create() {
+    return new SystemTimeSource("iothub-commands-client-timer-" + CLIENT_TIMERS.incrementAndGet());
+  }
 
   @Override
   public Instant now() {
@@ -48,10 +68,21 @@ public final class SystemTimeSource implements TimeSource {
     long due = System.nanoTime() + Math.max(0, saturatedNanos(delay));
     Task t;
     synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("time source is closed: " + threadName);
+      }
       t = new Task(due, sequence++, task);
       tasks.add(t);
-      if (!armed || due - armedFor < 0) {
-        arm(due);
+      if (thread == null) {
+        thread = Executors.newSingleThreadExecutor(runnable -> {
+          Thread th = Executors.defaultThreadFactory().newThread(runnable);
+          th.setName(threadName);
+          th.setDaemon(true);
+          return th;
+        });
+        thread.execute(this::runLoop);
+      } else if (tasks.peek() == t) {
+        notifyAll(); // a new earliest task: the timer thread sleeps less
       }
     }
     return () -> cancel(t);
@@ -70,39 +101,76 @@ public final class SystemTimeSource implements TimeSource {
     return true;
   }
 
-  /** Lock held. */
-  private void arm(long due) {
-    armed = true;
-    armedFor = due;
-    long delay = Math.max(0, due - System.nanoTime());
-    CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS).execute(this::fire);
-  }
-
-  private void fire() {
+  private void runLoop() {
     List<Runnable> due = new ArrayList<>();
-    synchronized (this) {
-      long now = System.nanoTime();
-      armed = false;
-      Task head;
-      while ((head = tasks.peek()) != null && (head.runnable == null || head.due - now <= 0)) {
-        tasks.poll();
-        if (head.runnable == null) {
-          cancelled = Math.max(0, cancelled - 1);
-        } else {
-          due.add(head.runnable);
-          head.runnable = null;
+    while (true) {
+      synchronized (this) {
+        try {
+          while (!closed && !takeDue(due)) {
+            Task head = tasks.peek();
+            long wait = head == null ? 0 : head.due - System.nanoTime();
+            if (head == null) {
+              wait();
+            } else {
+              TimeUnit.NANOSECONDS.timedWait(this, Math.max(1, wait));
+            }
+          }
+        } catch (InterruptedException e) {
+          return; // closed
+        }
+        if (closed) {
+          return;
         }
       }
-      if (head != null) {
-        arm(head.due);
+      for (Runnable r : due) {
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          LOG.warn("Scheduled task failed", e);
+        }
+      }
+      due.clear();
+    }
+  }
+
+  /** Lock held: moves every due task into {@code due}; false if none was due. */
+  private boolean takeDue(List<Runnable> due) {
+    long now = System.nanoTime();
+    Task head;
+    while ((head = tasks.peek()) != null && (head.runnable == null || head.due - now <= 0)) {
+      tasks.poll();
+      if (head.runnable == null) {
+        cancelled = Math.max(0, cancelled - 1);
+      } else {
+        due.add(head.runnable);
+        head.runnable = null;
       }
     }
-    for (Runnable r : due) {
-      try {
-        r.run();
-      } catch (RuntimeException e) {
-        LOG.warn("Scheduled task failed", e);
+    return !due.isEmpty();
+  }
+
+  /**
+   * Stops the timer thread; tasks not yet run never run. Idempotent. {@link #SHARED} cannot be closed.
+   *
+   * @throws UnsupportedOperationException for {@link #SHARED}
+   */
+  @Override
+  public void close() {
+    if (this == SHARED) {
+      throw new UnsupportedOperationException("TimeSource.system() is shared by the JVM and cannot be closed");
+    }
+    ExecutorService t;
+    synchronized (this) {
+      if (closed) {
+        return;
       }
+      closed = true;
+      tasks.clear();
+      t = thread;
+      notifyAll();
+    }
+    if (t != null) {
+      t.shutdownNow();
     }
   }
 
@@ -125,7 +193,7 @@ public final class SystemTimeSource implements TimeSource {
 
   @Override
   public String toString() {
-    return "TimeSource.system()";
+    return this == SHARED ? "TimeSource.system()" : "SystemTimeSource{" + threadName + '}';
   }
 
   private static final class Task implements Comparable<Task> {

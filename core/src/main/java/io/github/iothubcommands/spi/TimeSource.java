@@ -33,13 +33,15 @@ public interface TimeSource {
   Cancellable schedule(Duration delay, Runnable task);
 
   /**
-   * Returns the wall-clock time source: {@link java.time.Clock#systemUTC()} and the JDK's shared delay
-   * scheduler, running tasks on the common fork-join pool.
+   * Returns the JVM's shared wall-clock time source: {@link java.time.Clock#systemUTC()} and one daemon timer
+   * thread, started with the first task, that runs due tasks in order (keep them short). A {@code
+   * CommandClient} built without a time source does not use it: it makes a wall-clock time source with a
+   * thread of its own and stops it at {@code close()}.
    *
    * @return the system time source
    */
   static TimeSource system() {
-    return SystemTimeSource.INSTANCE;
+    return SystemTimeSource.SHARED;
   }
 
   /** A scheduled task that can be cancelled. */

@@ -9,12 +9,18 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(10)
 class SystemTimeSourceTest {
-  private final SystemTimeSource time = SystemTimeSource.INSTANCE;
+  private final SystemTimeSource time = SystemTimeSource.create();
+
+  @AfterEach
+  void stop() {
+    time.close();
+  }
 
   @Test
   void runsTasksInDueOrderIncludingOnesEarlierThanTheArmedOne() throws InterruptedException {
