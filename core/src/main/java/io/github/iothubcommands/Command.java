@@ -33,8 +33,11 @@ import org.jspecify.annotations.Nullable;
 public final class Command {
   /** Content type of JSON payloads. */
   public static final String JSON = "application/json";
-  /** The cloud-to-device message property that carries the command's wire name. */
-  public static final String NAME_PROPERTY = "iothub-command-name";
+  /**
+   * The cloud-to-device message property that carries the command's wire name. Not {@code iothub-…}: IoT
+   * Hub reserves that prefix and the device SDK refuses such application properties.
+   */
+  public static final String NAME_PROPERTY = "command-name";
   /** Maximum length of a command name, component name, property key or supplied id. */
   public static final int MAX_NAME_LENGTH = 128;
 

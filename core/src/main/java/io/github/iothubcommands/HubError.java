@@ -25,9 +25,16 @@ public enum HubError {
   THROTTLED(429, 429001),
   /** The hub failed internally (HTTP 500). */
   SERVER_ERROR(500, 500001),
+  /** The hub is too busy to take the request now; retry later (HTTP 503). */
+  SERVER_BUSY(503, 503001),
   /** The device did not answer a direct method within the response timeout (504101). */
   GATEWAY_TIMEOUT(504, 504101),
-  /** Any other failure, including a transport that could not reach the hub. */
+  /**
+   * The transport could not reach the hub, or lost its connection before the hub answered: transient. For
+   * a cloud-to-device send the hub may or may not have queued the message.
+   */
+  CONNECTION_FAILED(0, 0),
+  /** Any other failure. */
   UNKNOWN(0, 0);
 
   private final int httpStatus;
@@ -39,7 +46,8 @@ public enum HubError {
   }
 
   /**
-   * Returns the HTTP status the hub answers with, or {@code 0} for {@link #UNKNOWN}.
+   * Returns the HTTP status the hub answers with, or {@code 0} for {@link #CONNECTION_FAILED} and {@link
+   * #UNKNOWN}.
    *
    * @return the HTTP status
    */
@@ -48,7 +56,8 @@ public enum HubError {
   }
 
   /**
-   * Returns the six-digit IoT Hub error code, or {@code 0} for {@link #UNKNOWN}.
+   * Returns the six-digit IoT Hub error code, or {@code 0} for {@link #CONNECTION_FAILED} and {@link
+   * #UNKNOWN}.
    *
    * @return the IoT Hub error code
    */
@@ -64,14 +73,17 @@ public enum HubError {
    * @return the matching error, never {@code null}
    */
   public static HubError fromCode(int errorCode) {
+    if (errorCode <= 0) {
+      return UNKNOWN;
+    }
     for (HubError e : values()) {
-      if (e.errorCode == errorCode && e != UNKNOWN) {
+      if (e.errorCode == errorCode) {
         return e;
       }
     }
     int status = errorCode >= 100_000 ? errorCode / 1000 : errorCode;
     for (HubError e : values()) {
-      if (e.httpStatus == status && e != UNKNOWN && e != DEVICE_NOT_ONLINE) {
+      if (e.httpStatus == status && e != DEVICE_NOT_ONLINE) {
         return e;
       }
     }

@@ -98,6 +98,9 @@ class CommandTest {
         .hasMessageContaining("property key must not start with 'iothub-' or '$'");
     assertThatThrownBy(() -> Command.named("x").property("$.mid", "1"))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Command.named("x").property(Command.NAME_PROPERTY, "other"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("property key must not be 'command-name' (it carries the command's name)");
     assertThatThrownBy(() -> Command.named("x").property("k", null))
         .hasMessage("property value must not be null");
   }

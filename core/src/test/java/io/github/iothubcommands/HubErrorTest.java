@@ -15,5 +15,7 @@ class HubErrorTest {
     assertThat(HubError.fromCode(429002)).isEqualTo(HubError.THROTTLED);
     assertThat(HubError.fromCode(404)).isEqualTo(HubError.DEVICE_NOT_FOUND);
     assertThat(HubError.fromCode(418)).isEqualTo(HubError.UNKNOWN);
+    assertThat(HubError.fromCode(503)).isEqualTo(HubError.SERVER_BUSY);
+    assertThat(HubError.fromCode(0)).isEqualTo(HubError.UNKNOWN);
   }
 }

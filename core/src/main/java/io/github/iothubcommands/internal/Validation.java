@@ -81,7 +81,10 @@ public final class Validation {
   public static String propertyKey(String field, @Nullable String value) {
     String v = printableAscii(field, value, Command.MAX_NAME_LENGTH);
     if (v.startsWith("iothub-") || v.startsWith("$")) {
-      throw fail(field, "not start with 'iothub-' or '$' (reserved by IoT Hub and this library)", v, null);
+      throw fail(field, "not start with 'iothub-' or '$' (reserved by IoT Hub)", v, null);
+    }
+    if (v.equals(Command.NAME_PROPERTY)) {
+      throw fail(field, "not be '" + Command.NAME_PROPERTY + "' (it carries the command's name)", v, null);
     }
     return v;
   }

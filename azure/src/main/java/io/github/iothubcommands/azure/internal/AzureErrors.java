@@ -1,0 +1,118 @@
+package io.github.iothubcommands.azure.internal;
+
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubBadFormatException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubBadGatewayException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubConflictException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubDeviceMaximumQueueDepthExceededException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubGatewayTimeoutException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubInternalServerErrorException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubInvalidOperationException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubMessageTooLargeException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotSupportedException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubPreconditionFailedException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubServerBusyException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubTooManyDevicesException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubTooManyRequestsException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubUnauthorizedException;
+import io.github.iothubcommands.HubError;
+import io.github.iothubcommands.HubException;
+import java.io.IOException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The service SDK's failures as {@link HubException}s. Over HTTPS the hub's six-digit {@code errorCode}
+ * (404103, 403004, 429001…) decides; over AMQP the SDK reports code 0, so the exception class does.
+ * Messages are redacted: no signature or key survives.
+ */
+public final class AzureErrors {
+  private AzureErrors() {}
+
+  /** Maps a failure of an SDK call about {@code deviceId} (and {@code commandId}, when known). */
+  public static HubException toHubException(Throwable failure, String deviceId, @Nullable String commandId,
+      String operation) {
+    Throwable t = unwrap(failure);
+    if (t instanceof HubException he) {
+      return he;
+    }
+    HubError error;
+    int code = 0;
+    if (t instanceof IotHubException e) {
+      code = e.getErrorCode() >= 100_000 ? e.getErrorCode() : 0;
+      error = code != 0 ? HubError.fromCode(code) : byClass(e);
+      if (error == HubError.UNKNOWN) {
+        error = byClass(e);
+      }
+    } else if (t instanceof IOException || t instanceof TimeoutException || t instanceof IllegalStateException) {
+      error = HubError.CONNECTION_FAILED; // socket, TLS, a closed or reconnecting client
+    } else {
+      error = HubError.UNKNOWN;
+    }
+    HubException.Builder b = HubException.builder(error).errorCode(code).deviceId(deviceId)
+        .detail(operation + " for device " + deviceId + " failed: " + describe(t)).cause(sanitized(t));
+    if (commandId != null) {
+      b.commandId(commandId);
+    }
+    return b.build();
+  }
+
+  static HubError byClass(IotHubException e) {
+    if (e instanceof IotHubDeviceMaximumQueueDepthExceededException) {
+      return HubError.QUEUE_DEPTH_EXCEEDED;
+    } else if (e instanceof IotHubTooManyDevicesException) {
+      return HubError.QUEUE_DEPTH_EXCEEDED; // 403: the SDK's class for 403004 too
+    } else if (e instanceof IotHubNotFoundException) {
+      return HubError.DEVICE_NOT_FOUND;
+    } else if (e instanceof IotHubUnauthorizedException) {
+      return HubError.UNAUTHORIZED;
+    } else if (e instanceof IotHubMessageTooLargeException) {
+      return HubError.MESSAGE_TOO_LARGE;
+    } else if (e instanceof IotHubTooManyRequestsException) {
+      return HubError.THROTTLED;
+    } else if (e instanceof IotHubBadFormatException || e instanceof IotHubNotSupportedException
+        || e instanceof IotHubInvalidOperationException) {
+      return HubError.BAD_REQUEST;
+    } else if (e instanceof IotHubPreconditionFailedException) {
+      return HubError.PRECONDITION_FAILED;
+    } else if (e instanceof IotHubConflictException) {
+      return HubError.DEVICE_ALREADY_EXISTS;
+    } else if (e instanceof IotHubServerBusyException) {
+      return HubError.SERVER_BUSY;
+    } else if (e instanceof IotHubGatewayTimeoutException) {
+      return HubError.GATEWAY_TIMEOUT;
+    } else if (e instanceof IotHubInternalServerErrorException || e instanceof IotHubBadGatewayException) {
+      return HubError.SERVER_ERROR;
+    }
+    return HubError.UNKNOWN;
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable c = t;
+    while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+      c = c.getCause();
+    }
+    return c;
+  }
+
+  private static String describe(Throwable t) {
+    return t.getClass().getSimpleName() + ": " + Secrets.redact(t.getMessage());
+  }
+
+  /**
+   * The cause to attach: the SDK's own exception when its message is free of secrets, else a stand-in with
+   * the redacted message (an SDK message quoting a token must not ride along in a stack trace).
+   */
+  private static Throwable sanitized(Throwable t) {
+    String message = t.getMessage();
+    if (message == null || message.equals(Secrets.redact(message))) {
+      return t;
+    }
+    Exception standIn = new Exception(t.getClass().getName() + ": " + Secrets.redact(message));
+    standIn.setStackTrace(t.getStackTrace());
+    return standIn;
+  }
+}

@@ -1,0 +1,82 @@
+package io.github.iothubcommands.azure.internal;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
+import io.github.iothubcommands.HubError;
+import io.github.iothubcommands.HubException;
+import io.github.iothubcommands.MethodResponse;
+import io.github.iothubcommands.spi.MethodInvocation;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.IntFunction;
+
+/**
+ * Direct methods through {@link DirectMethodsClient}, whose {@code invoke} blocks for the whole call: each
+ * call runs on a bounded pool the transport owns. In SDK 2.1.9 {@code httpReadTimeoutSeconds} is the
+ * whole HTTP read timeout (24 s by default), so a method slower than that would fail whatever its own
+ * timeouts: every call uses a client whose read timeout is its connect + response timeout plus a margin
+ * (clients are cached per read timeout, at most one per distinct value).
+ */
+public final class MethodCaller {
+  /** Added to connect + response timeout for the HTTP read timeout: the hub answers right after them. */
+  public static final Duration READ_TIMEOUT_MARGIN = Duration.ofSeconds(15);
+
+  private final IntFunction<DirectMethodsClient> clients;
+  private final ExecutorService pool;
+  private final ConcurrentHashMap<Integer, DirectMethodsClient> byReadTimeout = new ConcurrentHashMap<>();
+
+  /**
+   * @param clients makes a client with the given HTTP read timeout in seconds
+   * @param pool runs the blocking calls
+   */
+  public MethodCaller(IntFunction<DirectMethodsClient> clients, ExecutorService pool) {
+    this.clients = clients;
+    this.pool = pool;
+  }
+
+  public CompletableFuture<MethodResponse> invoke(MethodInvocation call) {
+    int connect = (int) call.connectTimeout().toSeconds();
+    int response = (int) call.responseTimeout().toSeconds();
+    int readTimeout = readTimeoutSeconds(call);
+    JsonElement payload;
+    try {
+      payload = JsonParser.parseString(call.payloadJson());
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(HubException.builder(HubError.BAD_REQUEST).deviceId(call.deviceId())
+          .detail("method payload is not JSON: " + e.getMessage()).build());
+    }
+    DirectMethodRequestOptions options = DirectMethodRequestOptions.builder().payload(payload)
+        .methodConnectTimeoutSeconds(connect).methodResponseTimeoutSeconds(response).build();
+    CompletableFuture<MethodResponse> result = new CompletableFuture<>();
+    try {
+      pool.execute(() -> {
+        try {
+          DirectMethodsClient client = byReadTimeout.computeIfAbsent(readTimeout, clients::apply);
+          DirectMethodResponse r = client.invoke(call.deviceId(), call.methodName(), options);
+          String json = r.getPayloadAsJsonElement() == null ? "null" : r.getPayloadAsJsonString();
+          result.complete(new MethodResponse(r.getStatus() == null ? 0 : r.getStatus(), json));
+        } catch (Exception e) {
+          if (e instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+          }
+          result.completeExceptionally(AzureErrors.toHubException(e, call.deviceId(), null,
+              "direct method " + call.methodName()));
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(HubException.builder(HubError.CONNECTION_FAILED).deviceId(call.deviceId())
+          .detail("transport is closed").build());
+    }
+    return result;
+  }
+
+  static int readTimeoutSeconds(MethodInvocation call) {
+    return (int) call.connectTimeout().plus(call.responseTimeout()).plus(READ_TIMEOUT_MARGIN).toSeconds();
+  }
+}

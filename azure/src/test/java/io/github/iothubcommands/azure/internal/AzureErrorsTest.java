@@ -1,0 +1,58 @@
+package io.github.iothubcommands.azure.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubDeviceMaximumQueueDepthExceededException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubNotFoundException;
+import com.microsoft.azure.sdk.iot.service.exceptions.IotHubUnauthorizedException;
+import io.github.iothubcommands.HubError;
+import io.github.iothubcommands.HubException;
+import java.io.IOException;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.Test;
+
+class AzureErrorsTest {
+
+  @Test
+  void theHubsErrorCodeDecidesOverHttps() {
+    HubException e = AzureErrors.toHubException(new IotHubException(404103, "device offline"), "d1", "c1",
+        "direct method reboot");
+    assertThat(e.error()).isEqualTo(HubError.DEVICE_NOT_ONLINE);
+    assertThat(e.errorCode()).isEqualTo(404103);
+    assertThat(e.deviceId()).contains("d1");
+    assertThat(e.commandId()).contains("c1");
+    assertThat(AzureErrors.toHubException(new IotHubException(429002, "slow down"), "d1", null, "x")
+        .errorCode()).isEqualTo(429002);
+    assertThat(AzureErrors.toHubException(new IotHubException(429002, "slow down"), "d1", null, "x")
+        .error()).isEqualTo(HubError.THROTTLED);
+  }
+
+  @Test
+  void theExceptionClassDecidesOverAmqpWhereTheCodeIsZero() {
+    assertThat(AzureErrors.toHubException(new IotHubDeviceMaximumQueueDepthExceededException("full"), "d1", "c1",
+        "send").error()).isEqualTo(HubError.QUEUE_DEPTH_EXCEEDED);
+    assertThat(AzureErrors.toHubException(new IotHubNotFoundException("no such device"), "d1", "c1", "send").error())
+        .isEqualTo(HubError.DEVICE_NOT_FOUND);
+    assertThat(AzureErrors.toHubException(new IotHubUnauthorizedException("no"), "d1", "c1", "send").error())
+        .isEqualTo(HubError.UNAUTHORIZED);
+    assertThat(AzureErrors.toHubException(new IotHubException("?"), "d1", "c1", "send").error())
+        .isEqualTo(HubError.UNKNOWN);
+  }
+
+  @Test
+  void networkFailuresAreConnectionFailures() {
+    assertThat(AzureErrors.toHubException(new CompletionException(new IOException("reset")), "d1", null, "x").error())
+        .isEqualTo(HubError.CONNECTION_FAILED);
+  }
+
+  @Test
+  void noSignatureSurvivesInTheMessageOrTheCause() {
+    String token = "SharedAccessSignature sr=myhub.azure-devices.net&sig=c2VjcmV0%3D&se=1700000000&skn=service";
+    HubException e = AzureErrors.toHubException(new IotHubUnauthorizedException("token " + token + " refused"),
+        "d1", null, "send");
+    assertThat(e.getMessage()).doesNotContain("c2VjcmV0");
+    assertThat(e.getCause().getMessage()).doesNotContain("c2VjcmV0");
+    assertThat(Secrets.redact("HostName=h;SharedAccessKeyName=s;SharedAccessKey=abc=")).doesNotContain("abc");
+  }
+}
