@@ -34,95 +34,42 @@ public final class FeedbackLink implements FeedbackSubscription {
   private static final Logger LOG = LoggerFactory.getLogger(FeedbackLink.class);
   private static final int START_TIMEOUT_MILLIS = 30_000;
 
-  private final BiFunction<Function<FeedbackBatch, AcknowledgementType>, Consumer<ErrorContext>,
-      MessageFeedbackProcessorClient> clients;
   private final FeedbackReceiver receiver;
-  private final ScheduledExecutorService scheduler;
   private final Duration acknowledgeTimeout;
-  private final Backoff backoff;
-  private @Nullable MessageFeedbackProcessorClient client;
-  private boolean starting;
-  private boolean closed;
-  private int failedStarts;
-  private long generation;
+  private final KeptOpen<MessageFeedbackProcessorClient> connection;
 
   public FeedbackLink(BiFunction<Function<FeedbackBatch, AcknowledgementType>, Consumer<ErrorContext>,
       MessageFeedbackProcessorClient> clients, FeedbackReceiver receiver, ScheduledExecutorService scheduler,
       Duration acknowledgeTimeout, Backoff backoff) {
-    this.clients = clients;
     this.receiver = receiver;
-    this.scheduler = scheduler;
     this.acknowledgeTimeout = acknowledgeTimeout;
-    this.backoff = backoff;
+    this.connection = new KeptOpen<>("feedback receiver", scheduler, backoff) {
+      @Override
+      MessageFeedbackProcessorClient create(long generation) {
+        return clients.apply(FeedbackLink.this::onBatch, context -> failed(generation, context));
+      }
+
+      @Override
+      void open(MessageFeedbackProcessorClient client) throws Exception {
+        client.start(START_TIMEOUT_MILLIS);
+      }
+
+      @Override
+      void dispose(MessageFeedbackProcessorClient client) {
+        try {
+          client.stop();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          LOG.debug("Stopping a feedback receiver failed", e);
+        }
+      }
+    };
   }
 
   /** Starts receiving in the background. */
-  public synchronized void start() {
-    scheduleStart();
-  }
-
-  /** Lock held. */
-  private void scheduleStart() {
-    if (starting || closed) {
-      return;
-    }
-    starting = true;
-    long delay = failedStarts == 0 ? 0 : backoff.delay(failedStarts).toMillis();
-    scheduler.schedule(this::restart, delay, TimeUnit.MILLISECONDS);
-  }
-
-  private void restart() {
-    MessageFeedbackProcessorClient old;
-    MessageFeedbackProcessorClient fresh;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      old = client;
-      client = null;
-      long g = ++generation;
-      fresh = clients.apply(this::onBatch, context -> onError(g, context));
-    }
-    if (old != null) {
-      quietlyStop(old);
-    }
-    try {
-      fresh.start(START_TIMEOUT_MILLIS);
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      quietlyStop(fresh);
-      synchronized (this) {
-        failedStarts++;
-        starting = false;
-        LOG.warn("Starting the feedback receiver failed (attempt {}): {}", failedStarts, Secrets.redact(e.toString()));
-        scheduleStart();
-      }
-      return;
-    }
-    synchronized (this) {
-      if (closed) {
-        quietlyStop(fresh);
-        return;
-      }
-      client = fresh;
-      starting = false;
-      failedStarts = 0;
-    }
-  }
-
-  private void onError(long ofGeneration, ErrorContext context) {
-    String what = context.getIotHubException() != null
-        ? Secrets.redact(String.valueOf(context.getIotHubException().getMessage()))
-        : context.getNetworkException() != null ? Secrets.redact(context.getNetworkException().toString()) : "?";
-    synchronized (this) {
-      if (closed || ofGeneration != generation) {
-        return;
-      }
-      LOG.warn("Feedback receiver failed ({}); restarting", what);
-      scheduleStart();
-    }
+  public void start() {
+    connection.reopen();
   }
 
   /** On the SDK's thread: hands the batch over and answers COMPLETE only once its records were taken. */
@@ -177,34 +124,14 @@ public final class FeedbackLink implements FeedbackSubscription {
     };
   }
 
-  private static void quietlyStop(MessageFeedbackProcessorClient c) {
-    try {
-      c.stop();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      LOG.debug("Stopping a feedback receiver failed", e);
-    }
-  }
-
   /** Whether a receiver is running now (for tests and health checks). */
-  public synchronized boolean isRunning() {
-    return client != null && client.isRunning();
+  public boolean isRunning() {
+    MessageFeedbackProcessorClient c = connection.current();
+    return c != null && c.isRunning();
   }
 
   @Override
   public void close() {
-    MessageFeedbackProcessorClient c;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      c = client;
-      client = null;
-    }
-    if (c != null) {
-      quietlyStop(c);
-    }
+    connection.close();
   }
 }

@@ -21,8 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One {@link MessagingClient} kept open. The SDK has no reconnect: after its error processor reports a
@@ -32,40 +30,30 @@ import org.slf4j.LoggerFactory;
  * {@link HubError#CONNECTION_FAILED} when no answer came within the send timeout.
  */
 public final class MessagingLink implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(MessagingLink.class);
   private static final int OPEN_TIMEOUT_MILLIS = 30_000;
 
-  private final Function<Consumer<ErrorContext>, MessagingClient> clients;
   private final ScheduledExecutorService scheduler;
   private final Duration sendTimeout;
-  private final Backoff backoff;
+  private final Connection connection;
+  /** Sends waiting for the link to open, in order; guarded by itself. */
   private final ArrayDeque<PendingSend> waiting = new ArrayDeque<>();
-  private @Nullable MessagingClient client;
-  private boolean open;
-  private boolean opening;
-  private boolean closed;
-  private int failedOpens;
-  private long generation;
 
   /**
    * @param clients makes a client whose options carry the given error processor
    */
   public MessagingLink(Function<Consumer<ErrorContext>, MessagingClient> clients, ScheduledExecutorService scheduler,
       Duration sendTimeout, Backoff backoff) {
-    this.clients = clients;
     this.scheduler = scheduler;
     this.sendTimeout = sendTimeout;
-    this.backoff = backoff;
+    this.connection = new Connection(clients, scheduler, backoff);
   }
 
   /** Sends a message; the future completes when the hub accepted it, or fails with a {@link HubException}. */
   public CompletableFuture<Void> send(CloudToDeviceMessage message) {
     PendingSend p = new PendingSend(message);
-    MessagingClient c;
-    synchronized (this) {
-      if (closed) {
-        p.fail(HubException.builder(HubError.CONNECTION_FAILED).deviceId(message.deviceId())
-            .commandId(message.messageId()).detail("transport is closed").build());
+    synchronized (waiting) {
+      if (connection.isClosed()) {
+        p.fail(closedError(message));
         return p.result;
       }
       // Under the lock, so close() (which shuts the scheduler down after this) cannot slip in between.
@@ -74,191 +62,111 @@ public final class MessagingLink implements AutoCloseable {
           .detail("no answer from the hub to the send of message " + message.messageId() + " within "
               + sendTimeout.toSeconds() + " s (the messaging link may be reconnecting)").build()),
           sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (!open) {
-        waiting.addLast(p);
-        startOpening();
-        return p.result;
-      }
-      c = client;
     }
-    dispatch(c, p);
+    dispatch(p);
     return p.result;
   }
 
-  /** Opens the link now (blocking up to 30 s), so that configuration errors surface at once. */
-  public void openNow() throws Exception {
+  /** Hands the send to the open client, or queues it until the link is open. */
+  private void dispatch(PendingSend p) {
     MessagingClient c;
-    synchronized (this) {
-      if (open || opening) {
-        return;
+    synchronized (waiting) {
+      c = connection.current();
+      if (c == null) {
+        waiting.addLast(p);
       }
-      opening = true;
-      c = newClient();
     }
-    try {
-      c.open(OPEN_TIMEOUT_MILLIS);
-    } catch (Exception e) {
-      synchronized (this) {
-        opening = false;
-      }
-      quietlyClose(c);
-      throw e;
-    }
-    opened(c);
-  }
-
-  private void dispatch(@Nullable MessagingClient c, PendingSend p) {
     if (c == null) {
-      requeue(p);
+      connection.reopen();
       return;
     }
     try {
-      c.sendAsync(p.message.deviceId(), p.sdkMessage(), result -> p.settle(result), null);
+      c.sendAsync(p.message.deviceId(), p.sdkMessage(), p::settle, null);
     } catch (IllegalStateException e) { // the link closed under us: wait for the reopen
-      LOG.debug("Messaging client not open for message {}; reconnecting", p.message.messageId());
-      synchronized (this) {
-        if (client == c) {
-          open = false;
-        }
+      synchronized (waiting) {
+        waiting.addFirst(p);
       }
-      requeue(p);
+      connection.broken(c);
     } catch (RuntimeException e) {
       p.fail(AzureErrors.toHubException(e, p.message.deviceId(), p.message.messageId(), "cloud-to-device send"));
     }
   }
 
-  private void requeue(PendingSend p) {
-    synchronized (this) {
-      if (!closed) {
-        waiting.addFirst(p);
-        startOpening();
-        return;
-      }
-    }
-    p.fail(HubException.builder(HubError.CONNECTION_FAILED).deviceId(p.message.deviceId())
-        .commandId(p.message.messageId()).detail("transport is closed").build());
-  }
-
-  /** The SDK's error processor: the link is down until reopened. */
-  private void onError(long ofGeneration, ErrorContext context) {
-    String what = context.getIotHubException() != null
-        ? Secrets.redact(String.valueOf(context.getIotHubException().getMessage()))
-        : context.getNetworkException() != null ? Secrets.redact(context.getNetworkException().toString()) : "?";
-    synchronized (this) {
-      if (closed || ofGeneration != generation) {
-        return;
-      }
-      LOG.warn("Messaging link to the hub failed ({}); reopening", what);
-      open = false;
-      startOpening();
-    }
-  }
-
-  /** Lock held. */
-  private void startOpening() {
-    if (opening || closed) {
-      return;
-    }
-    opening = true;
-    long delay = failedOpens == 0 ? 0 : backoff.delay(failedOpens).toMillis();
-    scheduler.schedule(this::reopen, delay, TimeUnit.MILLISECONDS);
-  }
-
-  private void reopen() {
-    MessagingClient old;
-    MessagingClient fresh;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      old = client;
-      client = null;
-      fresh = newClient();
-    }
-    if (old != null) {
-      quietlyClose(old);
-    }
-    try {
-      fresh.open(OPEN_TIMEOUT_MILLIS);
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      quietlyClose(fresh);
-      synchronized (this) {
-        failedOpens++;
-        opening = false;
-        LOG.warn("Opening the messaging link failed (attempt {}): {}", failedOpens, Secrets.redact(e.toString()));
-        startOpening();
-      }
-      return;
-    }
-    opened(fresh);
-  }
-
-  private void opened(MessagingClient c) {
+  private void flushWaiting() {
     List<PendingSend> flush;
-    synchronized (this) {
-      if (closed) {
-        quietlyClose(c);
-        return;
-      }
-      client = c;
-      open = true;
-      opening = false;
-      failedOpens = 0;
+    synchronized (waiting) {
       flush = new ArrayList<>(waiting);
       waiting.clear();
     }
     for (PendingSend p : flush) {
       if (!p.result.isDone()) {
-        dispatch(c, p);
+        dispatch(p);
       }
     }
   }
 
-  /** Lock held. */
-  private MessagingClient newClient() {
-    long g = ++generation;
-    return clients.apply(context -> onError(g, context));
-  }
-
-  private static void quietlyClose(MessagingClient c) {
-    try {
-      c.close();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      LOG.debug("Closing a messaging client failed", e);
-    }
+  /** Starts opening the link in the background, so that the first send need not wait for it. */
+  public void start() {
+    connection.reopen();
   }
 
   /** Whether the link is open now (for tests and health checks). */
-  public synchronized boolean isOpen() {
-    return open;
+  public boolean isOpen() {
+    return connection.current() != null;
   }
 
   @Override
   public void close() {
-    MessagingClient c;
     List<PendingSend> pending;
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      c = client;
-      client = null;
-      open = false;
+    synchronized (waiting) {
+      connection.close();
       pending = new ArrayList<>(waiting);
       waiting.clear();
     }
     for (PendingSend p : pending) {
-      p.fail(HubException.builder(HubError.CONNECTION_FAILED).deviceId(p.message.deviceId())
-          .commandId(p.message.messageId()).detail("transport closed before the send").build());
+      p.fail(closedError(p.message));
     }
-    if (c != null) {
-      quietlyClose(c);
+  }
+
+  private static HubException closedError(CloudToDeviceMessage m) {
+    return HubException.builder(HubError.CONNECTION_FAILED).deviceId(m.deviceId()).commandId(m.messageId())
+        .detail("transport is closed").build();
+  }
+
+  /** The MessagingClient kept open. */
+  private final class Connection extends KeptOpen<MessagingClient> {
+    private final Function<Consumer<ErrorContext>, MessagingClient> clients;
+
+    Connection(Function<Consumer<ErrorContext>, MessagingClient> clients, ScheduledExecutorService scheduler,
+        Backoff backoff) {
+      super("messaging link", scheduler, backoff);
+      this.clients = clients;
+    }
+
+    @Override
+    MessagingClient create(long generation) {
+      return clients.apply(context -> failed(generation, context));
+    }
+
+    @Override
+    void open(MessagingClient client) throws Exception {
+      client.open(OPEN_TIMEOUT_MILLIS);
+    }
+
+    @Override
+    void dispose(MessagingClient client) {
+      try {
+        client.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        // closing a broken client may fail too; nothing is left to do with it
+      }
+    }
+
+    @Override
+    void opened(MessagingClient client) {
+      flushWaiting();
     }
   }
 

@@ -1,0 +1,162 @@
+package io.github.iothubcommands.azure.internal;
+
+import com.microsoft.azure.sdk.iot.service.messaging.ErrorContext;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An SDK client that has no reconnect of its own, kept connected: after its error processor fires, the
+ * client is replaced by a new one, opened with backoff and jitter on the transport's scheduler. Each
+ * client belongs to a generation, so a late error from a replaced client is ignored.
+ *
+ * @param <C> the SDK client
+ */
+abstract class KeptOpen<C> {
+  private static final Logger LOG = LoggerFactory.getLogger(KeptOpen.class);
+
+  private final String what;
+  private final ScheduledExecutorService scheduler;
+  private final Backoff backoff;
+  private @Nullable C client;
+  /** A failed client not yet closed: the next attempt closes it before opening its successor. */
+  private @Nullable C retired;
+  private boolean opening;
+  private boolean closed;
+  private int failedOpens;
+  private long generation;
+
+  KeptOpen(String what, ScheduledExecutorService scheduler, Backoff backoff) {
+    this.what = what;
+    this.scheduler = scheduler;
+    this.backoff = backoff;
+  }
+
+  /** Makes a new client whose error processor calls {@link #failed(long, ErrorContext)} with this generation. */
+  abstract C create(long generation);
+
+  /** Opens (starts) the client, blocking. */
+  abstract void open(C client) throws Exception;
+
+  /** Closes (stops) the client, quietly. */
+  abstract void dispose(C client);
+
+  /** Called, under no lock, once a new client is open. */
+  void opened(C client) {}
+
+  /** The client open now, or null while (re)opening or after close. */
+  final synchronized @Nullable C current() {
+    return client;
+  }
+
+  final synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Starts opening unless a client is open or an attempt is under way; the first attempt goes at once,
+   * later ones back off.
+   */
+  final synchronized void reopen() {
+    if (client != null || opening || closed) {
+      return;
+    }
+    opening = true;
+    long delay = failedOpens == 0 ? 0 : backoff.delay(failedOpens).toMillis();
+    scheduler.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
+  }
+
+  /** Marks {@code broken} as no longer usable (a send found it closed) and reopens. */
+  final void broken(C broken) {
+    synchronized (this) {
+      if (client != broken) {
+        return;
+      }
+      retired = client;
+      client = null;
+    }
+    reopen();
+  }
+
+  /** The SDK's error processor of the client of {@code ofGeneration}. */
+  final void failed(long ofGeneration, ErrorContext context) {
+    String cause = context.getIotHubException() != null
+        ? String.valueOf(context.getIotHubException().getMessage())
+        : context.getNetworkException() != null ? context.getNetworkException().toString() : "no detail";
+    synchronized (this) {
+      if (closed || ofGeneration != generation || opening) {
+        return; // a replaced client, or one still opening (its open() fails and is retried)
+      }
+      LOG.warn("{} failed ({}); reconnecting", what, Secrets.redact(cause));
+      retired = client;
+      client = null;
+    }
+    reopen();
+  }
+
+  private void attempt() {
+    C old;
+    C fresh;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      old = client != null ? client : retired;
+      client = null;
+      retired = null;
+      fresh = create(++generation);
+    }
+    if (old != null) {
+      dispose(old);
+    }
+    try {
+      open(fresh);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      dispose(fresh);
+      synchronized (this) {
+        failedOpens++;
+        opening = false;
+        LOG.warn("Opening the {} failed (attempt {}): {}", what, failedOpens, Secrets.redact(e.toString()));
+      }
+      reopen();
+      return;
+    }
+    synchronized (this) {
+      if (closed) {
+        dispose(fresh);
+        return;
+      }
+      client = fresh;
+      opening = false;
+      failedOpens = 0;
+    }
+    opened(fresh);
+  }
+
+  /** Closes the client and stops reopening. Idempotent. */
+  void close() {
+    C c;
+    C r;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      c = client;
+      r = retired;
+      client = null;
+      retired = null;
+    }
+    if (c != null) {
+      dispose(c);
+    }
+    if (r != null) {
+      dispose(r);
+    }
+  }
+}
