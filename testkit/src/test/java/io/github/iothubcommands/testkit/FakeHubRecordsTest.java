@@ -3,9 +3,6 @@ package io.github.iothubcommands.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.iothubcommands.Command;
-import io.github.iothubcommands.CommandClient;
-import io.github.iothubcommands.DeliveryStrategy;
 import io.github.iothubcommands.engine.HubLimits;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
 import io.github.iothubcommands.spi.FeedbackRecord;
@@ -17,31 +14,18 @@ import org.junit.jupiter.api.Timeout;
 /** What the hub and its devices remember: within the record limit, oldest dropped first, counts exact. */
 @Timeout(10)
 class FakeHubRecordsTest {
-  private FakeHub hub = FakeHub.create();
-  private CommandClient client = CommandClient.builder().transport(hub.transport()).build();
+  private ClientOnHub on = new ClientOnHub(FakeHub.create());
+  private FakeHub hub = on.hub;
 
   @AfterEach
   void close() {
-    client.close();
-    hub.close();
+    on.close();
   }
 
   private void useHub(FakeHub newHub) {
-    close();
+    on.close();
+    on = new ClientOnHub(newHub);
     hub = newHub;
-    client = CommandClient.builder().transport(hub.transport()).build();
-  }
-
-  private String send(String deviceId, String name) {
-    Command command = Command.named(name).build();
-    client.sendAsync(deviceId, command, DeliveryStrategy.cloudToDevice());
-    return command.id();
-  }
-
-  private String call(String deviceId, String name) {
-    Command command = Command.named(name).build();
-    client.sendAsync(deviceId, command, DeliveryStrategy.directMethod());
-    return command.id();
   }
 
   @Test
@@ -55,11 +39,11 @@ class FakeHubRecordsTest {
   void pastTheLimitTheOldestRecordsAreDroppedAndTheCountsStayExact() {
     useHub(FakeHub.builder().recordLimit(3).build());
     SimulatedDevice d1 = hub.device("d1").connect();
-    String first = send("d1", "c1");
-    send("d1", "c2");
-    String third = send("d1", "c3");
-    send("d1", "c4");
-    String fifth = send("d1", "c5");
+    String first = on.send("d1", "c1");
+    on.send("d1", "c2");
+    String third = on.send("d1", "c3");
+    on.send("d1", "c4");
+    String fifth = on.send("d1", "c5");
     hub.advance(Duration.ofSeconds(15));
 
     assertThat(hub.recordedMessages()).extracting(CloudToDeviceMessage::messageId).hasSize(3)
@@ -77,9 +61,9 @@ class FakeHubRecordsTest {
   void takingReturnsTheOldestKeptRecord() throws InterruptedException {
     useHub(FakeHub.builder().recordLimit(2).build());
     hub.device("d1").connect();
-    send("d1", "c1");
-    String second = send("d1", "c2");
-    send("d1", "c3");
+    on.send("d1", "c1");
+    String second = on.send("d1", "c2");
+    on.send("d1", "c3");
     assertThat(hub.takeMessage(Duration.ofSeconds(1)).messageId()).isEqualTo(second);
     assertThat(hub.recordedMessages()).hasSize(1);
     assertThat(hub.messageCount()).isEqualTo(3);
@@ -90,9 +74,9 @@ class FakeHubRecordsTest {
     useHub(FakeHub.builder().recordLimit(2).build());
     SimulatedDevice quiet = hub.device("quiet").connect();
     SimulatedDevice busy = hub.device("busy").connect();
-    send("quiet", "c1");
-    send("busy", "c2");
-    send("busy", "c3");
+    on.send("quiet", "c1");
+    on.send("busy", "c2");
+    on.send("busy", "c3");
     assertThat(quiet.receivedMessages()).isEmpty();
     assertThat(quiet.receivedMessageCount()).isEqualTo(1);
     assertThat(busy.receivedMessages()).hasSize(2);
@@ -102,9 +86,9 @@ class FakeHubRecordsTest {
   void methodCallsAreBoundedLikeMessages() {
     useHub(FakeHub.builder().recordLimit(1).build());
     SimulatedDevice d1 = hub.device("d1").onMethod("ping", MethodReply.respond(200, "{}")).connect();
-    call("d1", "ping");
-    call("d1", "ping");
-    call("d2-unregistered", "ping");
+    on.call("d1", "ping");
+    on.call("d1", "ping");
+    on.call("d2-unregistered", "ping");
     assertThat(d1.methodCalls()).hasSize(1);
     assertThat(d1.methodCallCount()).isEqualTo(2);
     assertThat(hub.recordedInvocations()).singleElement().satisfies(i -> assertThat(i.deviceId()).isEqualTo("d2-unregistered"));
@@ -117,8 +101,8 @@ class FakeHubRecordsTest {
   @Test
   void clearRecordedForgetsWhatWasKeptButNotTheCounts() throws InterruptedException {
     SimulatedDevice d1 = hub.device("d1").onMethod("ping", MethodReply.respond(200, "{}")).connect();
-    send("d1", "c1");
-    call("d1", "ping");
+    on.send("d1", "c1");
+    on.call("d1", "ping");
     hub.advance(Duration.ofSeconds(15));
     hub.clearRecorded();
 
@@ -135,7 +119,7 @@ class FakeHubRecordsTest {
     assertThat(d1.methodCallCount()).isEqualTo(1);
     assertThat(hub.droppedRecordCount()).isZero();
 
-    send("d1", "c2");
+    on.send("d1", "c2");
     assertThat(hub.recordedMessages()).hasSize(1);
     assertThat(d1.receivedMessages()).hasSize(1);
   }
@@ -144,8 +128,8 @@ class FakeHubRecordsTest {
   void aDeviceClearsOnlyItsOwnRecords() {
     SimulatedDevice d1 = hub.device("d1").connect();
     SimulatedDevice d2 = hub.device("d2").connect();
-    send("d1", "c1");
-    send("d2", "c2");
+    on.send("d1", "c1");
+    on.send("d2", "c2");
     assertThat(d1.clearRecorded()).isSameAs(d1);
     assertThat(d1.receivedMessages()).isEmpty();
     assertThat(d2.receivedMessages()).hasSize(1);
@@ -156,7 +140,7 @@ class FakeHubRecordsTest {
   void aRecordLimitOfZeroKeepsOnlyTheCounts() throws InterruptedException {
     useHub(FakeHub.builder().recordLimit(0).build());
     SimulatedDevice d1 = hub.device("d1").connect();
-    send("d1", "c1");
+    on.send("d1", "c1");
     assertThat(hub.takeMessage(Duration.ofMillis(10))).isNull();
     assertThat(d1.receivedMessages()).isEmpty();
     assertThat(hub.messageCount()).isEqualTo(1);
