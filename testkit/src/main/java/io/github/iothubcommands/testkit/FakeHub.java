@@ -9,14 +9,17 @@ import io.github.iothubcommands.engine.HubEngine;
 import io.github.iothubcommands.engine.VirtualTime;
 import io.github.iothubcommands.engine.HubLimits;
 import io.github.iothubcommands.engine.HubObserver;
+import io.github.iothubcommands.engine.DeliveredMessage;
+import io.github.iothubcommands.engine.MethodRequest;
+import io.github.iothubcommands.testkit.internal.DeviceRecord;
 import io.github.iothubcommands.testkit.internal.FakeHubTransport;
+import io.github.iothubcommands.testkit.internal.RecordLog;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -39,31 +42,59 @@ import org.jspecify.annotations.Nullable;
  * (a device's immediate replies do happen at once). {@link #realTime()} runs on the wall clock, for demos
  * and for code that waits by itself.
  *
+ * <p>{@link #builder()} sets everything at once: limits, time, and how much the hub remembers.
+ *
+ * <h2>Bounded records</h2>
+ *
+ * <p>The hub keeps what it saw so that a test can inspect it, but within a bound, so that a long simulation
+ * runs in flat memory: at most {@linkplain #recordLimit() recordLimit} (by default {@value
+ * #DEFAULT_RECORD_LIMIT}) records of each kind — messages accepted, method calls received, feedback records
+ * emitted, and, across all its simulated devices together, deliveries and method calls the devices received.
+ * Past the bound the oldest record of that kind is dropped first. The counts ({@link #messageCount()},
+ * {@link #invocationCount()}, {@link #feedbackCount()}, {@link SimulatedDevice#receivedMessageCount()} …)
+ * stay exact whatever was dropped, taken or cleared; {@link #droppedRecordCount()} tells how many records
+ * the bound dropped, and {@link #clearRecorded()} forgets what was kept.
+ *
  * <p>Behaviour and limits: see {@link HubEngine} and {@link HubLimits}; throttling is not modelled yet.
  */
 public final class FakeHub implements AutoCloseable {
+  /**
+   * How many records of each kind a hub keeps unless told otherwise: enough for any test that inspects
+   * records one by one, small enough (a few MB) for a day-long simulation of a large fleet.
+   */
+  public static final int DEFAULT_RECORD_LIMIT = 10_000;
+
   private final HubEngine engine;
   private final @Nullable VirtualTime virtualTime;
+  private final int recordLimit;
   private final Map<String, SimulatedDevice> simulated = new ConcurrentHashMap<>();
-  private final BlockingQueue<CloudToDeviceMessage> messages = new LinkedBlockingQueue<>();
-  private final BlockingQueue<MethodInvocation> invocations = new LinkedBlockingQueue<>();
-  private final BlockingQueue<FeedbackRecord> feedback = new LinkedBlockingQueue<>();
-  private final AtomicInteger messageCount = new AtomicInteger();
-  private final AtomicInteger invocationCount = new AtomicInteger();
+  private final RecordLog<CloudToDeviceMessage> messages;
+  private final RecordLog<MethodInvocation> invocations;
+  private final RecordLog<FeedbackRecord> feedback;
+  private final RecordLog<DeviceRecord<DeliveredMessage>> deviceMessages;
+  private final RecordLog<DeviceRecord<MethodRequest>> deviceCalls;
+  private final Map<String, AtomicInteger> messagesByDevice = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> invocationsByDevice = new ConcurrentHashMap<>();
 
-  private FakeHub(HubLimits limits, TimeSource time, @Nullable VirtualTime virtualTime) {
+  private FakeHub(HubLimits limits, TimeSource time, @Nullable VirtualTime virtualTime, int recordLimit) {
     this.engine = new HubEngine(limits, time);
     this.virtualTime = virtualTime;
+    this.recordLimit = recordLimit;
+    this.messages = new RecordLog<>(recordLimit);
+    this.invocations = new RecordLog<>(recordLimit);
+    this.feedback = new RecordLog<>(recordLimit);
+    this.deviceMessages = new RecordLog<>(recordLimit);
+    this.deviceCalls = new RecordLog<>(recordLimit);
     engine.addObserver(new HubObserver() {
       @Override
       public void messageEnqueued(CloudToDeviceMessage message) {
-        messageCount.incrementAndGet();
+        increment(messagesByDevice, message.deviceId());
         messages.add(message);
       }
 
       @Override
       public void methodInvoked(MethodInvocation invocation) {
-        invocationCount.incrementAndGet();
+        increment(invocationsByDevice, invocation.deviceId());
         invocations.add(invocation);
       }
 
@@ -72,6 +103,27 @@ public final class FakeHub implements AutoCloseable {
         feedback.add(record);
       }
     });
+  }
+
+  private static void increment(Map<String, AtomicInteger> counts, String deviceId) {
+    counts.computeIfAbsent(deviceId, id -> new AtomicInteger()).incrementAndGet();
+  }
+
+  /**
+   * Starts a builder: IoT Hub's default limits, virtual time from {@link VirtualTime#DEFAULT_START}, {@value
+   * #DEFAULT_RECORD_LIMIT} records of each kind.
+   *
+   * <pre>{@code
+   * FakeHub hub = FakeHub.builder()
+   *     .limits(HubLimits.custom().queueDepth(5).build())
+   *     .recordLimit(100)
+   *     .build();
+   * }</pre>
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
   }
 
   /**
@@ -90,8 +142,7 @@ public final class FakeHub implements AutoCloseable {
    * @return a new hub
    */
   public static FakeHub create(HubLimits limits) {
-    VirtualTime time = new VirtualTime();
-    return new FakeHub(limits, time, time);
+    return builder().limits(limits).build();
   }
 
   /**
@@ -110,7 +161,7 @@ public final class FakeHub implements AutoCloseable {
    * @return a new hub
    */
   public static FakeHub realTime(HubLimits limits) {
-    return new FakeHub(limits, TimeSource.system(), null);
+    return builder().limits(limits).realTime().build();
   }
 
   /**
@@ -122,7 +173,7 @@ public final class FakeHub implements AutoCloseable {
   public SimulatedDevice device(String deviceId) {
     return simulated.computeIfAbsent(deviceId, id -> {
       engine.registerDevice(id, null, null);
-      return new SimulatedDevice(id, engine);
+      return new SimulatedDevice(id, engine, deviceMessages, deviceCalls);
     });
   }
 
@@ -206,8 +257,8 @@ public final class FakeHub implements AutoCloseable {
   }
 
   /**
-   * Takes the oldest message the hub accepted and not yet taken, waiting without limit. Prefer {@link
-   * #takeMessage(Duration)} in tests.
+   * Takes the oldest message the hub accepted and kept (see {@linkplain FakeHub bounded records}) and not yet
+   * taken, waiting without limit. Prefer {@link #takeMessage(Duration)} in tests.
    *
    * @return the message
    * @throws InterruptedException if interrupted while waiting
@@ -224,7 +275,7 @@ public final class FakeHub implements AutoCloseable {
    * @throws InterruptedException if interrupted while waiting
    */
   public @Nullable CloudToDeviceMessage takeMessage(Duration timeout) throws InterruptedException {
-    return messages.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    return messages.poll(timeout);
   }
 
   /**
@@ -245,7 +296,7 @@ public final class FakeHub implements AutoCloseable {
    * @throws InterruptedException if interrupted while waiting
    */
   public @Nullable MethodInvocation takeInvocation(Duration timeout) throws InterruptedException {
-    return invocations.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    return invocations.poll(timeout);
   }
 
   /**
@@ -266,25 +317,123 @@ public final class FakeHub implements AutoCloseable {
    * @throws InterruptedException if interrupted while waiting
    */
   public @Nullable FeedbackRecord takeFeedback(Duration timeout) throws InterruptedException {
-    return feedback.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    return feedback.poll(timeout);
   }
 
   /**
-   * Returns how many messages the hub has accepted.
+   * Returns the messages the hub accepted, kept within the record limit and not yet taken, oldest first.
+   * Unlike {@link #takeMessage(Duration)} this takes nothing.
+   *
+   * @return a snapshot
+   */
+  public List<CloudToDeviceMessage> recordedMessages() {
+    return messages.snapshot();
+  }
+
+  /**
+   * Returns the direct method calls the hub received, kept within the record limit and not yet taken,
+   * oldest first.
+   *
+   * @return a snapshot
+   */
+  public List<MethodInvocation> recordedInvocations() {
+    return invocations.snapshot();
+  }
+
+  /**
+   * Returns the feedback records the hub emitted, kept within the record limit and not yet taken, oldest
+   * first.
+   *
+   * @return a snapshot
+   */
+  public List<FeedbackRecord> recordedFeedback() {
+    return feedback.snapshot();
+  }
+
+  /**
+   * Returns how many messages the hub has accepted, exactly (records dropped, taken or cleared included).
    *
    * @return the count
    */
   public int messageCount() {
-    return messageCount.get();
+    return messages.count();
   }
 
   /**
-   * Returns how many direct method calls the hub has received.
+   * Returns how many messages the hub has accepted for one device, exactly.
+   *
+   * @param deviceId the device id
+   * @return the count, 0 for a device that got none
+   */
+  public int messageCount(String deviceId) {
+    return count(messagesByDevice, deviceId);
+  }
+
+  /**
+   * Returns how many direct method calls the hub has received (accepted or refused), exactly.
    *
    * @return the count
    */
   public int invocationCount() {
-    return invocationCount.get();
+    return invocations.count();
+  }
+
+  /**
+   * Returns how many direct method calls the hub has received for one device (accepted or refused), exactly.
+   *
+   * @param deviceId the device id
+   * @return the count, 0 for a device that got none
+   */
+  public int invocationCount(String deviceId) {
+    return count(invocationsByDevice, deviceId);
+  }
+
+  /**
+   * Returns how many feedback records the hub has emitted, exactly.
+   *
+   * @return the count
+   */
+  public int feedbackCount() {
+    return feedback.count();
+  }
+
+  private static int count(Map<String, AtomicInteger> counts, String deviceId) {
+    AtomicInteger c = counts.get(deviceId);
+    return c == null ? 0 : c.get();
+  }
+
+  /**
+   * Returns how many records of each kind this hub keeps.
+   *
+   * @return the record limit, {@value #DEFAULT_RECORD_LIMIT} unless set with {@link Builder#recordLimit(int)}
+   */
+  public int recordLimit() {
+    return recordLimit;
+  }
+
+  /**
+   * Returns how many records the bound has dropped so far, all kinds together (the hub's and its devices').
+   * Zero means every record the hub saw is still there, unless taken or cleared.
+   *
+   * @return the number of records dropped, oldest first, to stay within the record limit
+   */
+  public int droppedRecordCount() {
+    return messages.dropped() + invocations.dropped() + feedback.dropped() + deviceMessages.dropped()
+        + deviceCalls.dropped();
+  }
+
+  /**
+   * Forgets every record kept so far, the hub's and its devices': what the {@code take…} and {@code
+   * recorded…} methods and {@link SimulatedDevice#receivedMessages()} return starts afresh. Counts are
+   * not reset. Call it between the phases of a long simulation, or before the part of a test that
+   * inspects records.
+   */
+  public void clearRecorded() {
+    messages.clear();
+    invocations.clear();
+    feedback.clear();
+    deviceMessages.clear();
+    deviceCalls.clear();
   }
 
   /** Closes the engine: devices disconnect, calls in progress fail. */
@@ -295,6 +444,82 @@ public final class FakeHub implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "FakeHub{devices=" + simulated.keySet() + ", now=" + now() + '}';
+    int devices = simulated.size();
+    return "FakeHub{" + (devices <= 10 ? "devices=" + simulated.keySet() : devices + " devices") + ", now=" + now()
+        + '}';
+  }
+
+  /**
+   * Builds a {@link FakeHub}. Defaults: {@link HubLimits#DEFAULTS}, virtual time from {@link
+   * VirtualTime#DEFAULT_START}, {@link #DEFAULT_RECORD_LIMIT}.
+   */
+  public static final class Builder {
+    private HubLimits limits = HubLimits.DEFAULTS;
+    private int recordLimit = DEFAULT_RECORD_LIMIT;
+    private boolean realTime;
+
+    private Builder() {}
+
+    /**
+     * Sets the hub's limits.
+     *
+     * @param limits the limits
+     * @return this builder
+     */
+    public Builder limits(HubLimits limits) {
+      this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * Sets how many records of each kind the hub keeps (see {@linkplain FakeHub bounded records}); past it
+     * the oldest is dropped. Zero keeps none: only the counts.
+     *
+     * @param recordLimit records of each kind, at least 0
+     * @return this builder
+     * @throws IllegalArgumentException if {@code recordLimit} is negative
+     */
+    public Builder recordLimit(int recordLimit) {
+      if (recordLimit < 0) {
+        throw new IllegalArgumentException("recordLimit must be at least 0, but was " + recordLimit);
+      }
+      this.recordLimit = recordLimit;
+      return this;
+    }
+
+    /**
+     * Runs the hub on the wall clock ({@link TimeSource#system()}) instead of virtual time; {@link
+     * FakeHub#advance(Duration)} is then refused.
+     *
+     * @return this builder
+     */
+    public Builder realTime() {
+      this.realTime = true;
+      return this;
+    }
+
+    /**
+     * Runs the hub on virtual time from {@link VirtualTime#DEFAULT_START} (the default); undoes {@link
+     * #realTime()}.
+     *
+     * @return this builder
+     */
+    public Builder virtualTime() {
+      this.realTime = false;
+      return this;
+    }
+
+    /**
+     * Builds the hub.
+     *
+     * @return a new hub
+     */
+    public FakeHub build() {
+      if (realTime) {
+        return new FakeHub(limits, TimeSource.system(), null, recordLimit);
+      }
+      VirtualTime time = new VirtualTime();
+      return new FakeHub(limits, time, time, recordLimit);
+    }
   }
 }

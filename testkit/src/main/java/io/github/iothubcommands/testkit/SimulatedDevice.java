@@ -6,13 +6,15 @@ import io.github.iothubcommands.engine.DeviceSession;
 import io.github.iothubcommands.engine.HubEngine;
 import io.github.iothubcommands.engine.MethodRequest;
 import io.github.iothubcommands.spi.TimeSource;
+import io.github.iothubcommands.testkit.internal.DeviceRecord;
+import io.github.iothubcommands.testkit.internal.RecordLog;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -30,6 +32,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Without a handler, a method is answered {@code 501 {"error":"no handler for <name>"}}; without a
  * script, a message is completed. Thread-safe.
+ *
+ * <p>What the device received is kept within its hub's {@linkplain FakeHub#recordLimit() record limit},
+ * shared by all the hub's devices: the oldest deliveries (and method calls) across the fleet are dropped
+ * first, while {@link #receivedMessageCount()} and {@link #methodCallCount()} stay exact.
  */
 public final class SimulatedDevice {
   /** Status a simulated device answers for a method it has no handler for. */
@@ -41,14 +47,19 @@ public final class SimulatedDevice {
   private final Map<String, Function<MethodRequest, MethodReply>> methods = new ConcurrentHashMap<>();
   private final Deque<MessageReply> scriptedReplies = new ArrayDeque<>();
   private Function<DeliveredMessage, MessageReply> messageBehaviour = m -> MessageReply.complete();
-  private final List<DeliveredMessage> receivedMessages = new ArrayList<>();
-  private final List<MethodRequest> methodCalls = new ArrayList<>();
+  private final RecordLog<DeviceRecord<DeliveredMessage>> receivedMessages;
+  private final RecordLog<DeviceRecord<MethodRequest>> methodCalls;
+  private final AtomicInteger receivedMessageCount = new AtomicInteger();
+  private final AtomicInteger methodCallCount = new AtomicInteger();
   private @Nullable DeviceSession session;
 
-  SimulatedDevice(String id, HubEngine engine) {
+  SimulatedDevice(String id, HubEngine engine, RecordLog<DeviceRecord<DeliveredMessage>> receivedMessages,
+      RecordLog<DeviceRecord<MethodRequest>> methodCalls) {
     this.id = id;
     this.engine = engine;
     this.time = engine.time();
+    this.receivedMessages = receivedMessages;
+    this.methodCalls = methodCalls;
   }
 
   /**
@@ -176,21 +187,58 @@ public final class SimulatedDevice {
   }
 
   /**
-   * Returns every delivery the device has received, redeliveries included, in order.
+   * Returns the deliveries the device has received, redeliveries included, in order: all of them unless the
+   * hub's record limit dropped the oldest or {@link #clearRecorded()} forgot them.
    *
    * @return a snapshot
    */
-  public synchronized List<DeliveredMessage> receivedMessages() {
-    return List.copyOf(receivedMessages);
+  public List<DeliveredMessage> receivedMessages() {
+    return receivedMessages.snapshot(this::mine, DeviceRecord::value);
   }
 
   /**
-   * Returns every method call the device has received, in order.
+   * Returns the method calls the device has received, in order: all of them unless the hub's record limit
+   * dropped the oldest or {@link #clearRecorded()} forgot them.
    *
    * @return a snapshot
    */
-  public synchronized List<MethodRequest> methodCalls() {
-    return List.copyOf(methodCalls);
+  public List<MethodRequest> methodCalls() {
+    return methodCalls.snapshot(this::mine, DeviceRecord::value);
+  }
+
+  /**
+   * Returns how many deliveries the device has received, redeliveries included, exactly (whatever records
+   * were dropped or cleared).
+   *
+   * @return the count
+   */
+  public int receivedMessageCount() {
+    return receivedMessageCount.get();
+  }
+
+  /**
+   * Returns how many method calls the device has received, exactly.
+   *
+   * @return the count
+   */
+  public int methodCallCount() {
+    return methodCallCount.get();
+  }
+
+  /**
+   * Forgets the deliveries and method calls kept for this device (other devices' records stay); the counts
+   * are not reset.
+   *
+   * @return this device
+   */
+  public SimulatedDevice clearRecorded() {
+    receivedMessages.clear(this::mine);
+    methodCalls.clear(this::mine);
+    return this;
+  }
+
+  private boolean mine(DeviceRecord<?> record) {
+    return record.deviceId().equals(id);
   }
 
   @Override
@@ -199,15 +247,15 @@ public final class SimulatedDevice {
   }
 
   private synchronized MessageReply nextMessageReply(DeliveredMessage message) {
-    receivedMessages.add(message);
+    receivedMessageCount.incrementAndGet();
+    receivedMessages.add(new DeviceRecord<>(id, message));
     MessageReply scripted = scriptedReplies.pollFirst();
     return scripted != null ? scripted : messageBehaviour.apply(message);
   }
 
   private MethodReply methodReply(MethodRequest request) {
-    synchronized (this) {
-      methodCalls.add(request);
-    }
+    methodCallCount.incrementAndGet();
+    methodCalls.add(new DeviceRecord<>(id, request));
     Function<MethodRequest, MethodReply> handler = methods.get(request.methodName());
     if (handler == null) {
       return MethodReply.respond(NO_HANDLER_STATUS,

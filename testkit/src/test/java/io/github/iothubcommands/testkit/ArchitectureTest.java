@@ -11,10 +11,22 @@ import com.tngtech.archunit.lang.ArchRule;
 class ArchitectureTest {
 
   @ArchTest
-  static final ArchRule onlyTheExtensionKnowsJunit = noClasses()
-      .that().resideOutsideOfPackage("..testkit.junit..")
+  static final ArchRule onlyTheirOwnPackagesKnowTestFrameworks = noClasses()
+      .that().resideOutsideOfPackages("..testkit.junit..", "..testkit.assertj..")
       .should().dependOnClassesThat().resideInAnyPackage("org.junit..", "org.assertj..", "org.quicktheories..")
       .because("the engine, devices and scenarios must work with any test framework");
+
+  @ArchTest
+  static final ArchRule theExtensionKnowsOnlyJunit = noClasses()
+      .that().resideInAPackage("..testkit.junit..")
+      .should().dependOnClassesThat().resideInAnyPackage("org.assertj..", "org.quicktheories..")
+      .because("the JUnit extension must work without AssertJ (both are optional dependencies)");
+
+  @ArchTest
+  static final ArchRule theAssertionsKnowOnlyAssertj = noClasses()
+      .that().resideInAPackage("..testkit.assertj..")
+      .should().dependOnClassesThat().resideInAnyPackage("org.junit..", "org.quicktheories..")
+      .because("the AssertJ assertions must work without JUnit (both are optional dependencies)");
 
   @ArchTest
   static final ArchRule engineUsesInjectedTime = noClasses()
