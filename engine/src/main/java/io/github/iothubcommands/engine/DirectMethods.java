@@ -14,10 +14,6 @@ import org.jspecify.annotations.Nullable;
 
 /** Direct methods: range checks, waiting for the device to connect, dispatch, replies and both timeouts. */
 final class DirectMethods {
-  private static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(300);
-  private static final Duration MIN_RESPONSE_TIMEOUT = Duration.ofSeconds(5);
-  private static final Duration MAX_RESPONSE_TIMEOUT = Duration.ofSeconds(300);
-
   private final EngineState state;
   private final Registry registry;
 
@@ -61,14 +57,14 @@ final class DirectMethods {
     if (registry.find(inv.deviceId()) == null) {
       return Registry.notRegistered(inv.deviceId());
     }
-    if (inv.connectTimeout().isNegative() || inv.connectTimeout().compareTo(MAX_CONNECT_TIMEOUT) > 0) {
-      return HubException.of(HubError.BAD_REQUEST, "connectTimeoutInSeconds must be between 0 and 300, but was "
-          + inv.connectTimeout().toSeconds());
+    HubLimits limits = state.limits;
+    Duration connect = inv.connectTimeout();
+    if (connect.isNegative() || connect.compareTo(limits.maxConnectTimeout()) > 0) {
+      return outOfRange("connectTimeoutInSeconds", Duration.ZERO, limits.maxConnectTimeout(), connect);
     }
-    if (inv.responseTimeout().compareTo(MIN_RESPONSE_TIMEOUT) < 0
-        || inv.responseTimeout().compareTo(MAX_RESPONSE_TIMEOUT) > 0) {
-      return HubException.of(HubError.BAD_REQUEST, "responseTimeoutInSeconds must be between 5 and 300, but was "
-          + inv.responseTimeout().toSeconds());
+    Duration response = inv.responseTimeout();
+    if (response.compareTo(limits.minResponseTimeout()) < 0 || response.compareTo(limits.maxResponseTimeout()) > 0) {
+      return outOfRange("responseTimeoutInSeconds", limits.minResponseTimeout(), limits.maxResponseTimeout(), response);
     }
     int size = inv.payloadJson().getBytes(StandardCharsets.UTF_8).length;
     if (size > state.limits.maxMethodPayloadBytes()) {
@@ -76,6 +72,11 @@ final class DirectMethods {
           + state.limits.maxMethodPayloadBytes());
     }
     return null;
+  }
+
+  private static HubException outOfRange(String field, Duration min, Duration max, Duration value) {
+    return HubException.of(HubError.BAD_REQUEST, field + " must be between " + min.toSeconds() + " and "
+        + max.toSeconds() + ", but was " + value.toSeconds());
   }
 
   /** Lock held. The device subscribed to methods: the calls waiting for it go out now. */
