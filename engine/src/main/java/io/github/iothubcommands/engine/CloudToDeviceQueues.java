@@ -105,7 +105,7 @@ final class CloudToDeviceQueues {
       d.locked = m;
       String token = m.lockToken;
       m.lockTimer = state.time.schedule(state.limits.lockTimeout(),
-          () -> settle(d, token, Settlement.LOCK_EXPIRED));
+          () -> settle(d, null, token, Settlement.LOCK_EXPIRED));
       DeliveredMessage delivered = new DeliveredMessage(m.message, token, m.deliveryCount, m.enqueuedTime);
       for (HubObserver o : state.observers) {
         out.add(() -> o.messageDelivered(d.id, delivered));
@@ -115,12 +115,19 @@ final class CloudToDeviceQueues {
     }
   }
 
-  /** Lock not held: settles the locked message if the token still matches. */
-  boolean settle(DeviceState d, String lockToken, Settlement how) {
+  /**
+   * Lock not held: settles the locked message if the token still matches and, when a session settles it,
+   * that session is still the device's current one (checked under the lock, so a reconnect cannot slip in
+   * between the check and the settlement).
+   *
+   * @param by the session settling the message, or {@code null} when its lock expires
+   */
+  boolean settle(DeviceState d, Sessions.@Nullable SessionImpl by, String lockToken, Settlement how) {
     List<Runnable> out = new ArrayList<>();
     synchronized (state.lock) {
       QueuedMessage m = d.locked;
-      if (m == null || !lockToken.equals(m.lockToken) || !registry.isRegistered(d)) {
+      if (m == null || !lockToken.equals(m.lockToken) || !registry.isRegistered(d)
+          || (by != null && d.session != by)) {
         return false;
       }
       d.locked = null;

@@ -44,6 +44,11 @@ public final class HubEngine implements AutoCloseable {
     sessions = new Sessions(state, registry, queues, methods);
   }
 
+  /** The engine's one lock, for tests that interleave a thread with the engine's critical sections. */
+  Object lock() {
+    return state.lock;
+  }
+
   /**
    * Returns the limits.
    *

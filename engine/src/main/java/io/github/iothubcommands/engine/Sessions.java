@@ -103,17 +103,17 @@ final class Sessions {
 
     @Override
     public boolean complete(String lockToken) {
-      return device.session == this && queues.settle(device, lockToken, CloudToDeviceQueues.Settlement.COMPLETE);
+      return queues.settle(device, this, lockToken, CloudToDeviceQueues.Settlement.COMPLETE);
     }
 
     @Override
     public boolean abandon(String lockToken) {
-      return device.session == this && queues.settle(device, lockToken, CloudToDeviceQueues.Settlement.ABANDON);
+      return queues.settle(device, this, lockToken, CloudToDeviceQueues.Settlement.ABANDON);
     }
 
     @Override
     public boolean reject(String lockToken) {
-      return device.session == this && queues.settle(device, lockToken, CloudToDeviceQueues.Settlement.REJECT);
+      return queues.settle(device, this, lockToken, CloudToDeviceQueues.Settlement.REJECT);
     }
 
     @Override
