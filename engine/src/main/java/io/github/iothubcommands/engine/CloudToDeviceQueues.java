@@ -21,11 +21,13 @@ final class CloudToDeviceQueues {
   private final EngineState state;
   private final Registry registry;
   private final FeedbackQueue feedback;
+  private final Throttles throttles;
 
-  CloudToDeviceQueues(EngineState state, Registry registry, FeedbackQueue feedback) {
+  CloudToDeviceQueues(EngineState state, Registry registry, FeedbackQueue feedback, Throttles throttles) {
     this.state = state;
     this.registry = registry;
     this.feedback = feedback;
+    this.throttles = throttles;
   }
 
   void enqueue(CloudToDeviceMessage message) {
@@ -40,6 +42,10 @@ final class CloudToDeviceQueues {
       if (message.size() > limits.maxMessageBytes()) {
         throw HubException.of(HubError.MESSAGE_TOO_LARGE, "message " + message.messageId() + " is "
             + message.size() + " bytes; the limit is " + limits.maxMessageBytes());
+      }
+      HubException throttled = throttles.takeCloudToDeviceSend(d.id, message.messageId());
+      if (throttled != null) {
+        throw throttled;
       }
       if (d.depth() >= limits.queueDepth()) {
         throw HubException.of(HubError.QUEUE_DEPTH_EXCEEDED, "device " + d.id + " already has "

@@ -16,10 +16,12 @@ import org.jspecify.annotations.Nullable;
 final class DirectMethods {
   private final EngineState state;
   private final Registry registry;
+  private final Throttles throttles;
 
-  DirectMethods(EngineState state, Registry registry) {
+  DirectMethods(EngineState state, Registry registry, Throttles throttles) {
     this.state = state;
     this.registry = registry;
+    this.throttles = throttles;
   }
 
   CompletableFuture<MethodResponse> invoke(MethodInvocation invocation) {
@@ -29,7 +31,7 @@ final class DirectMethods {
       out.add(() -> o.methodInvoked(invocation));
     }
     synchronized (state.lock) {
-      HubException refusal = check(invocation);
+      HubException refusal = admit(invocation);
       if (refusal != null) {
         out.add(() -> result.completeExceptionally(refusal));
       } else {
@@ -49,8 +51,8 @@ final class DirectMethods {
     return result;
   }
 
-  /** Lock held. */
-  private @Nullable HubException check(MethodInvocation inv) {
+  /** Lock held. Checks the call and takes it from the throttle; returns why it is refused, if it is. */
+  private @Nullable HubException admit(MethodInvocation inv) {
     if (state.isClosed()) {
       return EngineState.closedException();
     }
@@ -71,7 +73,7 @@ final class DirectMethods {
       return HubException.of(HubError.MESSAGE_TOO_LARGE, "method payload is " + size + " bytes; the limit is "
           + state.limits.maxMethodPayloadBytes());
     }
-    return null;
+    return throttles.takeMethodCall(inv.deviceId(), size);
   }
 
   private static HubException outOfRange(String field, Duration min, Duration max, Duration value) {

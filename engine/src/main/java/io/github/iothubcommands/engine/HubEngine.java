@@ -39,8 +39,9 @@ public final class HubEngine implements AutoCloseable {
     state = new EngineState(limits, time);
     registry = new Registry(state);
     feedback = new FeedbackQueue(state);
-    queues = new CloudToDeviceQueues(state, registry, feedback);
-    methods = new DirectMethods(state, registry);
+    Throttles throttles = new Throttles(state);
+    queues = new CloudToDeviceQueues(state, registry, feedback, throttles);
+    methods = new DirectMethods(state, registry, throttles);
     sessions = new Sessions(state, registry, queues, methods);
   }
 
@@ -173,9 +174,13 @@ public final class HubEngine implements AutoCloseable {
    * Queues a cloud-to-device message for its device; it is delivered when the device is connected and
    * subscribed, in FIFO order.
    *
+   * <p>With a throttle set ({@link HubLimits#cloudToDeviceSendsPerSecond()}), a send past the quota is refused
+   * with {@link HubError#THROTTLED} (error code 429001) and not queued. A send is metered once it is addressed
+   * to a registered device and within the size limit, whether or not the queue then has room.
+   *
    * @param message the message; an expiry past the maximum time-to-live is cut to it
    * @throws HubException {@link HubError#DEVICE_NOT_FOUND}, {@link HubError#MESSAGE_TOO_LARGE}, {@link
-   *     HubError#QUEUE_DEPTH_EXCEEDED}
+   *     HubError#THROTTLED}, {@link HubError#QUEUE_DEPTH_EXCEEDED}
    */
   public void enqueue(CloudToDeviceMessage message) {
     queues.enqueue(message);
@@ -218,7 +223,9 @@ public final class HubEngine implements AutoCloseable {
    * {@link HubError#DEVICE_NOT_FOUND}; {@link HubError#BAD_REQUEST} for timeouts out of range; {@link
    * HubError#MESSAGE_TOO_LARGE}; {@link HubError#DEVICE_NOT_ONLINE} if the device is not connected (and
    * subscribed to methods) within the connect timeout; {@link HubError#GATEWAY_TIMEOUT} if it does not
-   * answer within the response timeout.
+   * answer within the response timeout; {@link HubError#THROTTLED} (error code 429001) past the direct method
+   * quota ({@link HubLimits#methodBytesPerSecond()}), and then the call never reaches the device. A call is
+   * metered on its request payload once the checks before it pass.
    *
    * @param invocation the call
    * @return a future of the device's reply

@@ -2,6 +2,10 @@ package io.github.iothubcommands.engine;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The hub's limits, with IoT Hub's documented values as defaults. Immutable; {@link #ofDefaults()}, {@link
@@ -12,6 +16,20 @@ import java.util.Objects;
  *     .queueDepth(8)
  *     .feedbackBatchInterval(Duration.ofSeconds(1))
  *     .build();
+ * }</pre>
+ *
+ * <h2>Throttling</h2>
+ *
+ * <p>{@link #ofDefaults()} does not throttle, so bursty tests keep working. {@link Builder#tier(HubTier, int)}
+ * turns on IoT Hub's quotas for cloud-to-device sends and for direct method traffic, as token buckets on the
+ * engine's time source: each refills at the tier's rate × units and holds {@link #throttleBurst()} worth of
+ * that rate (one minute by default, since the hub applies its throttles "in minute ranges" and lets bursts
+ * through for a while before it answers 429). A request past the quota is refused with {@code THROTTLED}
+ * (429001) and has no effect. {@link Builder#cloudToDeviceSendsPerSecond(double)} and {@link
+ * Builder#methodBytesPerSecond(long)} override one rate, with or without a tier.
+ *
+ * <pre>{@code
+ * HubLimits s1 = HubLimits.custom().tier(HubTier.S1, 2).build(); // 200 C2D sends/min, 320 KB/s of methods
  * }</pre>
  *
  * <p>A final class rather than a record, so that limits can be added without breaking callers: there is no
@@ -41,7 +59,12 @@ public final class HubLimits {
   /** Longest direct method response timeout the hub accepts: 300 seconds. */
   public static final Duration DEFAULT_MAX_RESPONSE_TIMEOUT = Duration.ofSeconds(300);
 
-  /** IoT Hub's defaults. */
+  /** Direct method traffic is metered on the request payload in chunks of {@value} bytes (4 KB). */
+  public static final int DEFAULT_METHOD_METER_BYTES = 4 * 1024;
+  /** How much traffic above the rate a throttle lets through at once: one minute's worth of its rate. */
+  public static final Duration DEFAULT_THROTTLE_BURST = Duration.ofMinutes(1);
+
+  /** IoT Hub's defaults, unthrottled. */
   public static final HubLimits DEFAULTS = new Builder().build();
 
   private final int queueDepth;
@@ -55,6 +78,12 @@ public final class HubLimits {
   private final Duration maxConnectTimeout;
   private final Duration minResponseTimeout;
   private final Duration maxResponseTimeout;
+  private final @Nullable HubTier tier;
+  private final int units;
+  private final @Nullable Double cloudToDeviceSendsPerSecond;
+  private final @Nullable Long methodBytesPerSecond;
+  private final int methodMeterBytes;
+  private final Duration throttleBurst;
 
   private HubLimits(Builder b) {
     queueDepth = b.queueDepth;
@@ -68,10 +97,16 @@ public final class HubLimits {
     maxConnectTimeout = b.maxConnectTimeout;
     minResponseTimeout = b.minResponseTimeout;
     maxResponseTimeout = b.maxResponseTimeout;
+    tier = b.tier;
+    units = b.units;
+    cloudToDeviceSendsPerSecond = b.cloudToDeviceSendsPerSecond;
+    methodBytesPerSecond = b.methodBytesPerSecond;
+    methodMeterBytes = b.methodMeterBytes;
+    throttleBurst = b.throttleBurst;
   }
 
   /**
-   * Returns IoT Hub's defaults.
+   * Returns IoT Hub's defaults: the documented limits, and no throttling.
    *
    * @return {@link #DEFAULTS}
    */
@@ -199,6 +234,71 @@ public final class HubLimits {
     return maxResponseTimeout;
   }
 
+  /**
+   * Returns the tier whose throttles apply.
+   *
+   * @return the tier, or empty when none was set (the default)
+   */
+  public Optional<HubTier> tier() {
+    return Optional.ofNullable(tier);
+  }
+
+  /**
+   * Returns the tier's units.
+   *
+   * @return 1 to 200 with a tier, 0 without
+   */
+  public int units() {
+    return units;
+  }
+
+  /**
+   * Returns the hub-wide rate of cloud-to-device sends: the override if one was set, else the tier's sends
+   * per minute × units / 60.
+   *
+   * @return sends per second, or empty when cloud-to-device sends are not throttled
+   */
+  public OptionalDouble cloudToDeviceSendsPerSecond() {
+    if (cloudToDeviceSendsPerSecond != null) {
+      return OptionalDouble.of(cloudToDeviceSendsPerSecond);
+    }
+    return tier == null ? OptionalDouble.empty() : OptionalDouble.of(tier.cloudToDeviceSendsPerMinute() * units / 60.0);
+  }
+
+  /**
+   * Returns the hub-wide rate of direct method traffic, in request payload bytes metered by {@link
+   * #methodMeterBytes()}: the override if one was set, else the tier's bytes per second × units.
+   *
+   * @return bytes per second, or empty when direct methods are not throttled
+   */
+  public OptionalLong methodBytesPerSecond() {
+    if (methodBytesPerSecond != null) {
+      return OptionalLong.of(methodBytesPerSecond);
+    }
+    return tier == null ? OptionalLong.empty() : OptionalLong.of(tier.methodBytesPerSecond() * units);
+  }
+
+  /**
+   * Returns the meter of direct method traffic: a call costs its request payload rounded up to a multiple of
+   * this, and at least one meter (a 5 KB payload costs 8 KB with the default).
+   *
+   * @return bytes per meter ({@value #DEFAULT_METHOD_METER_BYTES})
+   */
+  public int methodMeterBytes() {
+    return methodMeterBytes;
+  }
+
+  /**
+   * Returns how much traffic above the rate each throttle lets through at once, as the time its rate takes
+   * to earn it: a bucket holds rate × this and starts full. With the default, an S1 hub of one unit takes
+   * 100 cloud-to-device sends at once, then 1.67 per second.
+   *
+   * @return the burst (one minute)
+   */
+  public Duration throttleBurst() {
+    return throttleBurst;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof HubLimits l && queueDepth == l.queueDepth && maxMessageBytes == l.maxMessageBytes
@@ -206,14 +306,18 @@ public final class HubLimits {
         && maxDeliveryCount == l.maxDeliveryCount && feedbackBatchSize == l.feedbackBatchSize
         && feedbackBatchInterval.equals(l.feedbackBatchInterval) && maxMethodPayloadBytes == l.maxMethodPayloadBytes
         && maxConnectTimeout.equals(l.maxConnectTimeout) && minResponseTimeout.equals(l.minResponseTimeout)
-        && maxResponseTimeout.equals(l.maxResponseTimeout);
+        && maxResponseTimeout.equals(l.maxResponseTimeout) && tier == l.tier && units == l.units
+        && Objects.equals(cloudToDeviceSendsPerSecond, l.cloudToDeviceSendsPerSecond)
+        && Objects.equals(methodBytesPerSecond, l.methodBytesPerSecond) && methodMeterBytes == l.methodMeterBytes
+        && throttleBurst.equals(l.throttleBurst);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(queueDepth, maxMessageBytes, maxTimeToLive, lockTimeout, maxDeliveryCount,
         feedbackBatchSize, feedbackBatchInterval, maxMethodPayloadBytes, maxConnectTimeout, minResponseTimeout,
-        maxResponseTimeout);
+        maxResponseTimeout, tier, units, cloudToDeviceSendsPerSecond, methodBytesPerSecond, methodMeterBytes,
+        throttleBurst);
   }
 
   @Override
@@ -223,7 +327,9 @@ public final class HubLimits {
         + ", maxDeliveryCount=" + maxDeliveryCount + ", feedbackBatchSize=" + feedbackBatchSize
         + ", feedbackBatchInterval=" + feedbackBatchInterval + ", maxMethodPayloadBytes=" + maxMethodPayloadBytes
         + ", maxConnectTimeout=" + maxConnectTimeout + ", responseTimeout=" + minResponseTimeout + ".."
-        + maxResponseTimeout + '}';
+        + maxResponseTimeout + ", tier=" + (tier == null ? "none" : tier + " x " + units)
+        + ", cloudToDeviceSendsPerSecond=" + cloudToDeviceSendsPerSecond() + ", methodBytesPerSecond="
+        + methodBytesPerSecond() + ", methodMeterBytes=" + methodMeterBytes + ", throttleBurst=" + throttleBurst + '}';
   }
 
   /** Builds {@link HubLimits}. Each setter validates its value at once; {@link #build()} checks combinations. */
@@ -239,6 +345,12 @@ public final class HubLimits {
     private Duration maxConnectTimeout = DEFAULT_MAX_CONNECT_TIMEOUT;
     private Duration minResponseTimeout = DEFAULT_MIN_RESPONSE_TIMEOUT;
     private Duration maxResponseTimeout = DEFAULT_MAX_RESPONSE_TIMEOUT;
+    private @Nullable HubTier tier;
+    private int units;
+    private @Nullable Double cloudToDeviceSendsPerSecond;
+    private @Nullable Long methodBytesPerSecond;
+    private int methodMeterBytes = DEFAULT_METHOD_METER_BYTES;
+    private Duration throttleBurst = DEFAULT_THROTTLE_BURST;
 
     private Builder() {}
 
@@ -254,6 +366,12 @@ public final class HubLimits {
       maxConnectTimeout = l.maxConnectTimeout;
       minResponseTimeout = l.minResponseTimeout;
       maxResponseTimeout = l.maxResponseTimeout;
+      tier = l.tier;
+      units = l.units;
+      cloudToDeviceSendsPerSecond = l.cloudToDeviceSendsPerSecond;
+      methodBytesPerSecond = l.methodBytesPerSecond;
+      methodMeterBytes = l.methodMeterBytes;
+      throttleBurst = l.throttleBurst;
     }
 
     /**
@@ -393,20 +511,129 @@ public final class HubLimits {
     }
 
     /**
+     * Throttles cloud-to-device sends and direct methods at a tier's quotas. A rate set with {@link
+     * #cloudToDeviceSendsPerSecond(double)} or {@link #methodBytesPerSecond(long)} still overrides the tier's,
+     * whichever is called first.
+     *
+     * @param tier the tier
+     * @param units 1 to {@link HubTier#maxUnits()}: exactly 1 for {@link HubTier#F1}, 1 to 200 otherwise
+     * @return this builder
+     * @throws IllegalArgumentException if {@code units} is outside that range
+     */
+    public Builder tier(HubTier tier, int units) {
+      Objects.requireNonNull(tier, "tier");
+      if (tier.maxUnits() == 1 && units != 1) {
+        throw new IllegalArgumentException("units must be 1 for " + tier + ", but was " + units);
+      }
+      if (units < 1 || units > tier.maxUnits()) {
+        throw new IllegalArgumentException("units must be between 1 and " + tier.maxUnits() + " for " + tier
+            + ", but was " + units);
+      }
+      this.tier = tier;
+      this.units = units;
+      return this;
+    }
+
+    /**
+     * Turns throttling off: no tier, no rate overrides (the default).
+     *
+     * @return this builder
+     */
+    public Builder unthrottled() {
+      tier = null;
+      units = 0;
+      cloudToDeviceSendsPerSecond = null;
+      methodBytesPerSecond = null;
+      return this;
+    }
+
+    /**
+     * Throttles cloud-to-device sends at this hub-wide rate, instead of the tier's.
+     *
+     * @param perSecond sends per second, positive and finite (a tier gives 100/60 per unit, 5,000/60 on S3)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code perSecond} is not positive or not finite
+     */
+    public Builder cloudToDeviceSendsPerSecond(double perSecond) {
+      if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
+        throw new IllegalArgumentException("cloudToDeviceSendsPerSecond must be positive and finite, but was "
+            + perSecond);
+      }
+      cloudToDeviceSendsPerSecond = perSecond;
+      return this;
+    }
+
+    /**
+     * Throttles direct method traffic at this hub-wide rate of metered request bytes, instead of the tier's.
+     *
+     * @param perSecond bytes per second, positive (a tier gives 160 KB, 480 KB or 24 MB per unit)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code perSecond} is not positive
+     */
+    public Builder methodBytesPerSecond(long perSecond) {
+      methodBytesPerSecond = positive("methodBytesPerSecond", perSecond);
+      return this;
+    }
+
+    /**
+     * Sets the meter of direct method traffic.
+     *
+     * @param bytes bytes per meter, default {@value #DEFAULT_METHOD_METER_BYTES}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     */
+    public Builder methodMeterBytes(int bytes) {
+      methodMeterBytes = positive("methodMeterBytes", bytes);
+      return this;
+    }
+
+    /**
+     * Sets how much traffic above the rate each throttle lets through at once, as the time its rate takes to
+     * earn it.
+     *
+     * @param burst the burst, default one minute
+     * @return this builder
+     * @throws IllegalArgumentException if {@code burst} is not positive
+     */
+    public Builder throttleBurst(Duration burst) {
+      throttleBurst = positive("throttleBurst", burst);
+      return this;
+    }
+
+    /**
      * Builds the limits.
      *
      * @return the limits
-     * @throws IllegalStateException if {@code minResponseTimeout} is longer than {@code maxResponseTimeout}
+     * @throws IllegalStateException if {@code minResponseTimeout} is longer than {@code maxResponseTimeout}, or
+     *     a throttle's rate × {@code throttleBurst} holds less than one cloud-to-device send or one method meter
      */
     public HubLimits build() {
       if (minResponseTimeout.compareTo(maxResponseTimeout) > 0) {
         throw new IllegalStateException("minResponseTimeout (" + minResponseTimeout
             + ") must not be longer than maxResponseTimeout (" + maxResponseTimeout + ")");
       }
-      return new HubLimits(this);
+      HubLimits limits = new HubLimits(this);
+      double burst = TokenBucket.seconds(throttleBurst);
+      limits.cloudToDeviceSendsPerSecond().ifPresent(rate -> {
+        if (rate * burst < 1) {
+          throw new IllegalStateException("cloudToDeviceSendsPerSecond (" + rate + ") x throttleBurst ("
+              + throttleBurst + ") must allow at least one send");
+        }
+      });
+      limits.methodBytesPerSecond().ifPresent(rate -> {
+        if (rate * burst < methodMeterBytes) {
+          throw new IllegalStateException("methodBytesPerSecond (" + rate + ") x throttleBurst (" + throttleBurst
+              + ") must allow at least one methodMeterBytes (" + methodMeterBytes + ")");
+        }
+      });
+      return limits;
     }
 
     private static int positive(String field, int value) {
+      return (int) positive(field, (long) value);
+    }
+
+    private static long positive(String field, long value) {
       if (value <= 0) {
         throw new IllegalArgumentException(field + " must be positive, but was " + value);
       }
