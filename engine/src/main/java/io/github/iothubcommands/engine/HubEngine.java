@@ -202,6 +202,13 @@ public final class HubEngine implements AutoCloseable {
    * Starts delivering feedback batches to {@code receiver}. With several receivers, each batch goes to one
    * of them, in turn (competing consumers); batches emitted while none was subscribed go to the first.
    *
+   * <p>The feedback endpoint behaves as the hub's queue: a receiver gets its next batch only after the stage
+   * it returned for the previous one completed. A stage that completes exceptionally, a receiver that throws
+   * or returns {@code null}, abandons the batch: it goes back to the head of the queue and to the next free
+   * receiver in turn, up to {@link HubLimits#maxFeedbackDeliveryCount()} deliveries, after which it is
+   * dropped with a WARN log line. A stage that never completes holds its batch (the engine models no
+   * feedback lock timeout).
+   *
    * @param receiver receives batches, one at a time
    * @return closing it stops delivery to this receiver
    */

@@ -50,6 +50,8 @@ public final class HubLimits {
   public static final int DEFAULT_FEEDBACK_BATCH_SIZE = 64;
   /** Longest a feedback record waits for its batch to fill: 15 seconds. */
   public static final Duration DEFAULT_FEEDBACK_BATCH_INTERVAL = Duration.ofSeconds(15);
+  /** Deliveries of one feedback batch before the hub drops it: {@value}. */
+  public static final int DEFAULT_MAX_FEEDBACK_DELIVERY_COUNT = 10;
   /** Direct method request and response payload: {@value} bytes (128 KB). */
   public static final int DEFAULT_MAX_METHOD_PAYLOAD_BYTES = 128 * 1024;
   /** Longest direct method connect timeout the hub accepts: 300 seconds (the shortest is 0). */
@@ -74,6 +76,7 @@ public final class HubLimits {
   private final int maxDeliveryCount;
   private final int feedbackBatchSize;
   private final Duration feedbackBatchInterval;
+  private final int maxFeedbackDeliveryCount;
   private final int maxMethodPayloadBytes;
   private final Duration maxConnectTimeout;
   private final Duration minResponseTimeout;
@@ -93,6 +96,7 @@ public final class HubLimits {
     maxDeliveryCount = b.maxDeliveryCount;
     feedbackBatchSize = b.feedbackBatchSize;
     feedbackBatchInterval = b.feedbackBatchInterval;
+    maxFeedbackDeliveryCount = b.maxFeedbackDeliveryCount;
     maxMethodPayloadBytes = b.maxMethodPayloadBytes;
     maxConnectTimeout = b.maxConnectTimeout;
     minResponseTimeout = b.minResponseTimeout;
@@ -195,6 +199,17 @@ public final class HubLimits {
    */
   public Duration feedbackBatchInterval() {
     return feedbackBatchInterval;
+  }
+
+  /**
+   * Returns how many times one feedback batch is delivered: a batch whose receiver fails it (its stage
+   * completes exceptionally, or it throws) goes to the next receiver, and after this many deliveries it is
+   * dropped with a warning, as the hub's feedback queue dead-letters it.
+   *
+   * @return the maximum feedback delivery count ({@value #DEFAULT_MAX_FEEDBACK_DELIVERY_COUNT})
+   */
+  public int maxFeedbackDeliveryCount() {
+    return maxFeedbackDeliveryCount;
   }
 
   /**
@@ -304,7 +319,8 @@ public final class HubLimits {
     return o instanceof HubLimits l && queueDepth == l.queueDepth && maxMessageBytes == l.maxMessageBytes
         && maxTimeToLive.equals(l.maxTimeToLive) && lockTimeout.equals(l.lockTimeout)
         && maxDeliveryCount == l.maxDeliveryCount && feedbackBatchSize == l.feedbackBatchSize
-        && feedbackBatchInterval.equals(l.feedbackBatchInterval) && maxMethodPayloadBytes == l.maxMethodPayloadBytes
+        && feedbackBatchInterval.equals(l.feedbackBatchInterval) && maxFeedbackDeliveryCount == l.maxFeedbackDeliveryCount
+        && maxMethodPayloadBytes == l.maxMethodPayloadBytes
         && maxConnectTimeout.equals(l.maxConnectTimeout) && minResponseTimeout.equals(l.minResponseTimeout)
         && maxResponseTimeout.equals(l.maxResponseTimeout) && tier == l.tier && units == l.units
         && Objects.equals(cloudToDeviceSendsPerSecond, l.cloudToDeviceSendsPerSecond)
@@ -315,7 +331,7 @@ public final class HubLimits {
   @Override
   public int hashCode() {
     return Objects.hash(queueDepth, maxMessageBytes, maxTimeToLive, lockTimeout, maxDeliveryCount,
-        feedbackBatchSize, feedbackBatchInterval, maxMethodPayloadBytes, maxConnectTimeout, minResponseTimeout,
+        feedbackBatchSize, feedbackBatchInterval, maxFeedbackDeliveryCount, maxMethodPayloadBytes, maxConnectTimeout, minResponseTimeout,
         maxResponseTimeout, tier, units, cloudToDeviceSendsPerSecond, methodBytesPerSecond, methodMeterBytes,
         throttleBurst);
   }
@@ -325,7 +341,8 @@ public final class HubLimits {
     return "HubLimits{queueDepth=" + queueDepth + ", maxMessageBytes=" + maxMessageBytes
         + ", maxTimeToLive=" + maxTimeToLive + ", lockTimeout=" + lockTimeout
         + ", maxDeliveryCount=" + maxDeliveryCount + ", feedbackBatchSize=" + feedbackBatchSize
-        + ", feedbackBatchInterval=" + feedbackBatchInterval + ", maxMethodPayloadBytes=" + maxMethodPayloadBytes
+        + ", feedbackBatchInterval=" + feedbackBatchInterval + ", maxFeedbackDeliveryCount=" + maxFeedbackDeliveryCount
+        + ", maxMethodPayloadBytes=" + maxMethodPayloadBytes
         + ", maxConnectTimeout=" + maxConnectTimeout + ", responseTimeout=" + minResponseTimeout + ".."
         + maxResponseTimeout + ", tier=" + (tier == null ? "none" : tier + " x " + units)
         + ", cloudToDeviceSendsPerSecond=" + cloudToDeviceSendsPerSecond() + ", methodBytesPerSecond="
@@ -341,6 +358,7 @@ public final class HubLimits {
     private int maxDeliveryCount = DEFAULT_MAX_DELIVERY_COUNT;
     private int feedbackBatchSize = DEFAULT_FEEDBACK_BATCH_SIZE;
     private Duration feedbackBatchInterval = DEFAULT_FEEDBACK_BATCH_INTERVAL;
+    private int maxFeedbackDeliveryCount = DEFAULT_MAX_FEEDBACK_DELIVERY_COUNT;
     private int maxMethodPayloadBytes = DEFAULT_MAX_METHOD_PAYLOAD_BYTES;
     private Duration maxConnectTimeout = DEFAULT_MAX_CONNECT_TIMEOUT;
     private Duration minResponseTimeout = DEFAULT_MIN_RESPONSE_TIMEOUT;
@@ -362,6 +380,7 @@ public final class HubLimits {
       maxDeliveryCount = l.maxDeliveryCount;
       feedbackBatchSize = l.feedbackBatchSize;
       feedbackBatchInterval = l.feedbackBatchInterval;
+      maxFeedbackDeliveryCount = l.maxFeedbackDeliveryCount;
       maxMethodPayloadBytes = l.maxMethodPayloadBytes;
       maxConnectTimeout = l.maxConnectTimeout;
       minResponseTimeout = l.minResponseTimeout;
@@ -455,6 +474,18 @@ public final class HubLimits {
      */
     public Builder feedbackBatchInterval(Duration v) {
       feedbackBatchInterval = positive("feedbackBatchInterval", v);
+      return this;
+    }
+
+    /**
+     * Sets how many times a feedback batch is delivered before it is dropped.
+     *
+     * @param v deliveries, default {@value #DEFAULT_MAX_FEEDBACK_DELIVERY_COUNT}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is not positive
+     */
+    public Builder maxFeedbackDeliveryCount(int v) {
+      maxFeedbackDeliveryCount = positive("maxFeedbackDeliveryCount", v);
       return this;
     }
 
