@@ -6,6 +6,7 @@ import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
 import io.github.iothubcommands.emulator.internal.tls.TlsMaterial;
 import io.github.iothubcommands.engine.HubEngine;
 import io.github.iothubcommands.engine.HubLimits;
+import io.github.iothubcommands.engine.HubTier;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -239,6 +240,8 @@ public final class IotHubEmulator implements AutoCloseable {
     private int amqpPort = DEFAULT_AMQP_PORT;
     private String hubName = DEFAULT_HUB_NAME;
     private HubLimits limits = HubLimits.DEFAULTS;
+    private @Nullable HubTier tier;
+    private int units;
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private @Nullable Path workDirectory;
 
@@ -331,13 +334,32 @@ public final class IotHubEmulator implements AutoCloseable {
     }
 
     /**
-     * Sets the engine's limits (queue depth, lock timeout, feedback batching, …).
+     * Sets the engine's limits (queue depth, lock timeout, feedback batching, throttling, …).
      *
-     * @param limits the limits; default {@link HubLimits#DEFAULTS}
+     * @param limits the limits; default {@link HubLimits#DEFAULTS}, which does not throttle
      * @return this builder
      */
     public Builder limits(HubLimits limits) {
       this.limits = Objects.requireNonNull(limits, "limits");
+      return this;
+    }
+
+    /**
+     * Throttles like a hub of this tier and size: C2D sends over AMQPS and direct methods over HTTPS past
+     * the tier's quotas are refused the way IoT Hub refuses them (a rejected disposition with {@code
+     * com.microsoft:device-container-throttled}; HTTP 429 with error code 429001). Shorthand for {@code
+     * limits(limits.toBuilder().tier(tier, units).build())}, applied at {@link #start()} on top of {@link
+     * #limits(HubLimits)} whichever is called first; the burst and any rate override come from those limits.
+     *
+     * @param tier the tier
+     * @param units 1 to {@link HubTier#maxUnits()}: exactly 1 for {@link HubTier#F1}, 1 to 200 otherwise
+     * @return this builder
+     * @throws IllegalArgumentException if {@code units} is outside that range
+     */
+    public Builder tier(HubTier tier, int units) {
+      HubLimits.custom().tier(tier, units); // validates now, names the rule
+      this.tier = tier;
+      this.units = units;
       return this;
     }
 
@@ -372,7 +394,8 @@ public final class IotHubEmulator implements AutoCloseable {
      *     store cannot be written
      */
     public IotHubEmulator start() {
-      return new IotHubEmulator(EmulatorRuntime.start(hubName, List.copyOf(devices), limits, bindAddress,
+      HubLimits effective = tier == null ? limits : limits.toBuilder().tier(tier, units).build();
+      return new IotHubEmulator(EmulatorRuntime.start(hubName, List.copyOf(devices), effective, bindAddress,
           httpsPort, mqttPort, amqpPort, workDirectory));
     }
 

@@ -55,7 +55,8 @@ import org.jspecify.annotations.Nullable;
  * stay exact whatever was dropped, taken or cleared; {@link #droppedRecordCount()} tells how many records
  * the bound dropped, and {@link #clearRecorded()} forgets what was kept.
  *
- * <p>Behaviour and limits: see {@link HubEngine} and {@link HubLimits}; throttling is not modelled yet.
+ * <p>Behaviour and limits: see {@link HubEngine} and {@link HubLimits}. Throttling is off by default; give the
+ * limits a tier ({@code HubLimits.custom().tier(HubTier.S1, 10)}) for IoT Hub's quotas.
  */
 public final class FakeHub implements AutoCloseable {
   /**

@@ -69,7 +69,6 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private final Channel channel;
   private final HubEngine engine;
   private final CbsAuthority authority;
-  private final FeedbackDispatcher feedback;
   private final Transport transport = Proton.transport();
   private final Connection connection = Proton.connection();
   private final Collector collector = Proton.collector();
@@ -82,11 +81,10 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private boolean closing;
   private boolean cleanedUp;
 
-  AmqpConnection(Channel channel, HubEngine engine, CbsAuthority authority, FeedbackDispatcher feedback) {
+  AmqpConnection(Channel channel, HubEngine engine, CbsAuthority authority) {
     this.channel = channel;
     this.engine = engine;
     this.authority = authority;
-    this.feedback = feedback;
     transport.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
     Sasl sasl = transport.sasl();
     sasl.server();
@@ -383,7 +381,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
     } else if (FEEDBACK.equals(address) && link instanceof Sender s) {
       if (serviceAuthorized(link)) {
         accept(link);
-        link.setContext(new FeedbackLink(s, this, feedback));
+        link.setContext(new FeedbackLink(s, this, engine));
         startWakeups();
       }
     } else {

@@ -18,8 +18,8 @@ public final class AmqpServer {
   private AmqpServer() {}
 
   /**
-   * Binds and starts the server on the context's address and AMQPS port. While a service has a feedback link
-   * open, the server is one of the engine's feedback receivers; closing the server stops that.
+   * Binds and starts the server on the context's address and AMQPS port. Each open feedback link of a service is one of
+   * the engine's feedback receivers; closing the server closes them.
    *
    * @param context what the emulator's front doors share: engine, SAS verifier, TLS, event loops (not shut
    *     down by closing the server), bind address and AMQPS port
@@ -29,11 +29,9 @@ public final class AmqpServer {
   public static ProtocolServer start(EmulatorContext context) throws InterruptedException {
     HubEngine engine = context.engine();
     CbsAuthority authority = new CbsAuthority(context.verifier());
-    // Subscribes to the engine only while a feedback link is attached: nothing to release if binding fails.
-    FeedbackDispatcher feedback = new FeedbackDispatcher(engine);
+    // Each feedback link subscribes to the engine while it is attached: nothing to release here.
     return NettyServer.bind(context, NAME, context.amqpPort(), ch -> ch.pipeline()
         .addLast("tls", context.serverSsl().newHandler(ch.alloc()))
-        .addLast("amqp", new AmqpConnection(ch, engine, authority, feedback)),
-        feedback::close);
+        .addLast("amqp", new AmqpConnection(ch, engine, authority)));
   }
 }

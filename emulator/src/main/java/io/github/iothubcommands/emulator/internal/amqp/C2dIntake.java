@@ -96,11 +96,16 @@ final class C2dIntake implements Endpoint {
       return Accepted.getInstance();
     } catch (HubException e) {
       LOG.debug("C2D message {} refused: {}", message.messageId(), e.getMessage());
-      return AmqpCodec.rejected(condition(e), "Error code: " + e.error().errorCode() + "; " + e.getMessage());
+      return AmqpCodec.rejected(condition(e), "Error code: " + e.errorCode() + "; " + e.getMessage());
     }
   }
 
-  /** The error condition the service SDK turns into the matching exception. */
+  /**
+   * The error condition the service SDK turns into the matching exception. Throttling uses IoT Hub's own
+   * condition; iot-service-client 2.1.9 maps no AMQP condition to its {@code IotHubTooManyRequestsException}
+   * (only HTTP 429 and a CBS status 429 become one), so a throttled send fails there with a plain {@code
+   * IotHubException} whose message carries this condition and 429001.
+   */
   static String condition(HubException e) {
     return switch (e.error()) {
       case QUEUE_DEPTH_EXCEEDED -> "amqp:resource-limit-exceeded";

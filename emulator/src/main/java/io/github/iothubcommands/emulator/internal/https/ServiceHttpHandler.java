@@ -58,7 +58,7 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     try {
       handle(out, req);
     } catch (HubException e) {
-      out.error(e.error(), e.getMessage());
+      out.error(e);
     } catch (IllegalArgumentException e) { // a malformed path, method override or body
       out.error(400, 400004, e.getMessage());
     } catch (RuntimeException e) {
@@ -147,7 +147,7 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             }
             Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
             if (cause instanceof HubException e) {
-              out.error(e.error(), e.getMessage());
+              out.error(e); // THROTTLED: 429 with errorCode 429001, which the SDK throws as TooManyRequests
             } else {
               LOG.warn("Direct method {} on {} failed", name, deviceId, cause);
               out.error(HubError.SERVER_ERROR, "internal error");
@@ -208,6 +208,12 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
     void error(HubError e, String message) {
       error(e.httpStatus() == 0 ? 500 : e.httpStatus(), e.errorCode() == 0 ? 500001 : e.errorCode(), message);
+    }
+
+    /** The hub's answer to a refusal: its status, and its own error code (429002 as well as 429001). */
+    void error(HubException e) {
+      error(e.httpStatus() == 0 ? 500 : e.httpStatus(), e.errorCode() == 0 ? 500001 : e.errorCode(),
+          e.getMessage());
     }
 
     void error(int status, int errorCode, String message) {

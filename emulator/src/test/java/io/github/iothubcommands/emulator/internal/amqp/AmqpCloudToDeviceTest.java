@@ -119,6 +119,23 @@ class AmqpCloudToDeviceTest {
   }
 
   @Test
+  void aBatchTheClientKeepsAbandoningIsDroppedAfterTheEnginesMaximumFeedbackDeliveryCount() throws Exception {
+    hub = new AmqpTestHub(AmqpTestHub.FAST_FEEDBACK.toBuilder().maxFeedbackDeliveryCount(3).build(), "offline");
+    BlockingQueue<List<FeedbackRecord>> batches = new LinkedBlockingQueue<>();
+    hub.feedbackClient(batch -> {
+      batches.add(batch.getRecords());
+      return AcknowledgementType.ABANDON;
+    });
+    Message m = c2d("m-doomed", "complete");
+    m.setExpiryTimeUtc(Date.from(Instant.now().plusMillis(100)));
+    hub.messagingClient().send("offline", m);
+
+    assertThat(poll(batches, 3)).allSatisfy(records -> assertThat(records).singleElement()
+        .extracting(FeedbackRecord::getOriginalMessageId).isEqualTo("m-doomed"));
+    assertThat(batches.poll(1, TimeUnit.SECONDS)).as("dropped after its third delivery").isNull();
+  }
+
+  @Test
   void fiftyFirstQueuedMessageIsRefusedWithTheQueueDepthException() throws Exception {
     hub = new AmqpTestHub(AmqpTestHub.FAST_FEEDBACK, "offline");
     MessagingClient service = hub.messagingClient();
