@@ -195,4 +195,35 @@ class AzureTransportEndToEndTest {
       device.close();
     }
   }
+
+  @Test
+  void closeStopsEveryThreadTheTransportAndTheSdkStarted() throws Exception {
+    Set<Thread> before = Thread.getAllStackTraces().keySet();
+    AzureHubTransport own = AzureHubTransport.builder()
+        .credential(hub.httpsHost(), new AzureSasCredential(hub.serviceSasToken())).sslContext(hub.sslContext())
+        .build();
+    try (CommandClient c = CommandClient.builder().transport(own).build()) {
+      assertThat(c.send("offline", Command.named("x").build(), CloudToDevice.custom()
+          .acknowledgement(Acknowledgement.NONE).build()).status()).isEqualTo(CommandStatus.ACCEPTED);
+      assertThat(c.send("offline", Command.named("y").build(), DeliveryStrategy.directMethod()).status())
+          .isEqualTo(CommandStatus.DEVICE_OFFLINE);
+      assertThat(Thread.getAllStackTraces().keySet()).anyMatch(t -> t.getName().startsWith("iothub-commands-azure"));
+    }
+    hub.engine().purge("offline");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    List<String> left;
+    do {
+      left = Thread.getAllStackTraces().keySet().stream()
+          .filter(t -> t.isAlive() && !before.contains(t))
+          .map(Thread::getName)
+          // the emulator's own event loops, the JVM-wide TimeSource.system() timer the emulator uses
+          .filter(name -> !name.startsWith("ForkJoinPool.commonPool") && !name.startsWith("emulator-")
+              && !name.equals("iothub-commands-timer"))
+          .toList();
+      if (!left.isEmpty()) {
+        Thread.sleep(100); // threads wind down asynchronously after close() returns
+      }
+    } while (!left.isEmpty() && System.nanoTime() < deadline);
+    assertThat(left).as("threads started by the transport or the SDK and still alive after close").isEmpty();
+  }
 }

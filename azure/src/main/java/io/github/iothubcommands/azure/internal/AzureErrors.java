@@ -30,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  * Messages are redacted: no signature or key survives.
  */
 public final class AzureErrors {
+  /** The AMQP error condition IoT Hub rejects a throttled operation with. */
+  static final String THROTTLED_CONDITION = "com.microsoft:device-container-throttled";
+
   private AzureErrors() {}
 
   /** Maps a failure of an SDK call about {@code deviceId} (and {@code commandId}, when known). */
@@ -86,6 +89,12 @@ public final class AzureErrors {
       return HubError.GATEWAY_TIMEOUT;
     } else if (e instanceof IotHubInternalServerErrorException || e instanceof IotHubBadGatewayException) {
       return HubError.SERVER_ERROR;
+    }
+    // SDK 2.1.9 maps no AMQP condition to IotHubTooManyRequestsException: a throttled C2D send arrives as a
+    // plain IotHubException naming IoT Hub's condition.
+    String message = String.valueOf(e.getMessage());
+    if (message.contains(THROTTLED_CONDITION)) {
+      return HubError.THROTTLED;
     }
     return HubError.UNKNOWN;
   }

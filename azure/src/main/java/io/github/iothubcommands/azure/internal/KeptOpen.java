@@ -1,6 +1,9 @@
 package io.github.iothubcommands.azure.internal;
 
 import com.microsoft.azure.sdk.iot.service.messaging.ErrorContext;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +26,8 @@ abstract class KeptOpen<C> {
   private @Nullable C client;
   /** A failed client not yet closed: the next attempt closes it before opening its successor. */
   private @Nullable C retired;
+  /** The client an attempt is opening now, so that close() can stop it too. */
+  private @Nullable C attempting;
   private boolean opening;
   private boolean closed;
   private int failedOpens;
@@ -107,6 +112,7 @@ abstract class KeptOpen<C> {
       client = null;
       retired = null;
       fresh = create(++generation);
+      attempting = fresh;
     }
     if (old != null) {
       dispose(old);
@@ -116,6 +122,9 @@ abstract class KeptOpen<C> {
     } catch (Exception e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
+      }
+      synchronized (this) {
+        attempting = null;
       }
       dispose(fresh);
       synchronized (this) {
@@ -127,6 +136,7 @@ abstract class KeptOpen<C> {
       return;
     }
     synchronized (this) {
+      attempting = null;
       if (closed) {
         dispose(fresh);
         return;
@@ -140,23 +150,21 @@ abstract class KeptOpen<C> {
 
   /** Closes the client and stops reopening. Idempotent. */
   void close() {
-    C c;
-    C r;
+    List<C> toDispose = new ArrayList<>(3);
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      c = client;
-      r = retired;
+      for (C c : Arrays.asList(client, retired, attempting)) {
+        if (c != null) {
+          toDispose.add(c);
+        }
+      }
       client = null;
       retired = null;
+      attempting = null;
     }
-    if (c != null) {
-      dispose(c);
-    }
-    if (r != null) {
-      dispose(r);
-    }
+    toDispose.forEach(this::dispose);
   }
 }

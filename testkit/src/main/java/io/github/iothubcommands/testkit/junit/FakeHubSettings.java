@@ -1,5 +1,6 @@
 package io.github.iothubcommands.testkit.junit;
 
+import io.github.iothubcommands.engine.HubTier;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
@@ -9,7 +10,7 @@ import java.lang.annotation.Target;
 
 /**
  * Configures the {@link io.github.iothubcommands.testkit.FakeHub} that {@link FakeHubExtension} creates for a
- * test: its limits, its time and its record limit. Put it on a test class (every test in it, nested classes
+ * test: its limits, its throttling tier, its time and its record limit. Put it on a test class (every test in it, nested classes
  * included), on a test method, or both:
  *
  * <pre>{@code
@@ -112,6 +113,22 @@ public @interface FakeHubSettings {
    * @see io.github.iothubcommands.testkit.FakeHub.Builder#recordLimit(int)
    */
   int recordLimit() default NOT_SET;
+
+  /**
+   * IoT Hub's throttling tier, for its quotas on cloud-to-device sends and direct methods; with {@link
+   * #units()}. Not set: the hub does not throttle. Write it as a single value: {@code tier = HubTier.S1}.
+   *
+   * @return one tier, or none for "not set"
+   * @see io.github.iothubcommands.engine.HubLimits.Builder#tier(HubTier, int)
+   */
+  HubTier[] tier() default {};
+
+  /**
+   * Units of the {@link #tier()}; 1 when a tier is set without units.
+   *
+   * @return the units, or {@value #NOT_SET}
+   */
+  int units() default NOT_SET;
 
   /**
    * Whether the hub runs on virtual time (the default) or on the wall clock.

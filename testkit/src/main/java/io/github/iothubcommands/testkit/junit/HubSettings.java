@@ -29,6 +29,17 @@ final class HubSettings {
     ifSet(FakeHubSettings::feedbackBatchSize, limits::feedbackBatchSize);
     ifSet("feedbackBatchInterval", FakeHubSettings::feedbackBatchInterval, limits::feedbackBatchInterval);
     ifSet(FakeHubSettings::maxMethodPayloadBytes, limits::maxMethodPayloadBytes);
+    for (FakeHubSettings s : nearestFirst) {
+      if (s.tier().length > 1) {
+        throw new IllegalArgumentException("tier must be one value, but was " + java.util.Arrays.toString(s.tier()));
+      }
+      if (s.tier().length == 1) {
+        int[] units = {1};
+        ifSet(FakeHubSettings::units, u -> units[0] = u);
+        limits.tier(s.tier()[0], units[0]);
+        break;
+      }
+    }
     FakeHub.Builder hub = FakeHub.builder().limits(limits.build());
     ifSet(FakeHubSettings::recordLimit, hub::recordLimit);
     for (FakeHubSettings s : nearestFirst) {

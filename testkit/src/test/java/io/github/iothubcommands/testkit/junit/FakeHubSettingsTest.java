@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iothubcommands.engine.HubLimits;
+import io.github.iothubcommands.engine.HubTier;
 import io.github.iothubcommands.testkit.FakeHub;
 import io.github.iothubcommands.testkit.junit.FakeHubSettings.Time;
 import java.time.Duration;
@@ -51,6 +52,21 @@ class FakeHubSettingsTest {
   void theConstructorsHubHasTheMethodsSettings(FakeHub hub) {
     assertThat(constructorHub).isSameAs(hub);
     assertThat(constructorHub.recordLimit()).isZero();
+  }
+
+  @Test
+  @FakeHubSettings(tier = HubTier.S1, units = 2)
+  void aTierThrottlesAtItsQuota(FakeHub hub) {
+    HubLimits limits = hub.engine().limits();
+    assertThat(limits.tier()).contains(HubTier.S1);
+    assertThat(limits.units()).isEqualTo(2);
+    assertThat(HubLimits.DEFAULTS.tier()).isEmpty();
+  }
+
+  @Test
+  @FakeHubSettings(tier = HubTier.S3)
+  void aTierWithoutUnitsHasOne(FakeHub hub) {
+    assertThat(hub.engine().limits().units()).isEqualTo(1);
   }
 
   @Test
