@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * that was met, an expiry timer of a completed message) is dropped from memory instead of lingering until
  * its time — at thousands of commands a second with hour-long deadlines that matters.
  *
- * <p>One thread whatever the number of timers: the JDK's {@code CompletableFuture.delayedExecutor} runs
+ * <p>One thread whatever the number of timers: the JDK's delayed executor of {@code CompletableFuture} runs
  * each task on the common pool, which on a machine with fewer than 3 cores starts a new thread per task.
  * The thread starts with the first task and stops at {@link #close()}; a client that made its own instance
  * closes it with itself. {@link #SHARED} (behind {@link TimeSource#system()}) is never closed: its one
