@@ -100,7 +100,8 @@ public final class AzureHubTransport implements HubTransport {
     this.clients = clients;
     this.backoff = new Backoff(b.reconnectDelay, b.maxReconnectDelay);
     int n = INSTANCES.incrementAndGet();
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("iothub-commands-azure-" + n + "-timer"));
+    // Two threads: reopening one link, or closing a broken client, never holds up the other link.
+    this.scheduler = Executors.newScheduledThreadPool(2, daemon("iothub-commands-azure-" + n + "-timer"));
     this.methodPool = Executors.newFixedThreadPool(b.methodConcurrency, daemon("iothub-commands-azure-" + n
         + "-method"));
     this.messaging = new MessagingLink(clients::messaging, scheduler, b.sendTimeout, backoff);

@@ -115,7 +115,8 @@ abstract class KeptOpen<C> {
       attempting = fresh;
     }
     if (old != null) {
-      dispose(old);
+      // Closing a client whose connection broke can block for the SDK's stop timeout (5 s): not in the way.
+      scheduler.execute(() -> dispose(old));
     }
     try {
       open(fresh);
