@@ -1,5 +1,7 @@
 package io.github.iothubcommands.device;
 
+import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
+
 /**
  * The device SDK could not do what the dispatcher asked of it (open the client, subscribe to direct
  * methods). Carries the device id; its message never holds a key or a SAS token, and the SDK's exception is
@@ -23,11 +25,14 @@ public final class DeviceClientException extends RuntimeException {
    * @param deviceId the device
    * @param operation what failed, such as {@code "open"}
    * @param cause the SDK's exception
-   * @return the exception, whose message names the device, the operation and the cause's type
+   * @return the exception, whose message names the device, the operation, the cause's type and, for the
+   *     SDK's {@link IotHubClientException}, its status code — never the cause's message
    */
   public static DeviceClientException of(String deviceId, String operation, Throwable cause) {
+    String status = cause instanceof IotHubClientException e && e.getStatusCode() != null
+        ? " " + e.getStatusCode() : "";
     return new DeviceClientException(deviceId, operation, "device " + deviceId + ": the device client could not "
-        + operation + " (" + cause.getClass().getSimpleName() + ")", cause);
+        + operation + " (" + cause.getClass().getSimpleName() + status + ")", cause);
   }
 
   /**

@@ -27,9 +27,12 @@ import org.jspecify.annotations.Nullable;
  * (not sent by this library) gets a random id and is never taken for a duplicate.
  *
  * <p><b>Payload.</b> A direct method's payload is always JSON. A cloud-to-device message's is JSON when its
- * content type says {@value Command#JSON}, or when it has no content type and its bytes are one well-formed
- * UTF-8 JSON value (the Azure service SDK cannot set a content type, so this library's JSON commands arrive
- * without one); otherwise it is bytes, of type {@code application/octet-stream} unless the message said.
+ * content type says {@value Command#JSON}, or when its content type is absent or {@value #OCTET_STREAM} and
+ * its bytes are one well-formed UTF-8 JSON value: the Azure service SDK cannot set a content type, so this
+ * library's JSON commands arrive without one (or with the generic {@value #OCTET_STREAM} that the hub side
+ * fills in). Otherwise it is bytes, of the type the message declared, or {@value #OCTET_STREAM}. Bytes that
+ * happen to be valid JSON (such as the ASCII text {@code 42}) are then taken for JSON; {@link #payload()}
+ * gives them unchanged either way.
  */
 public final class IncomingCommand {
   /** Content type of a payload that is not JSON and came without a content type. */

@@ -79,9 +79,13 @@ public final class SdkMessages {
     return new Arrival(b.build(), key, methodName);
   }
 
-  /** The declared content type; without one, JSON if the bytes are one well-formed JSON value, else bytes. */
+  /**
+   * The declared content type; without one — or with {@value IncomingCommand#OCTET_STREAM}, which the hub
+   * side reports for a message sent without one (the service SDK cannot set it) — JSON if the bytes are one
+   * well-formed JSON value, else {@value IncomingCommand#OCTET_STREAM}.
+   */
   static String contentType(@Nullable String declared, byte[] body) {
-    if (declared != null && !declared.isBlank()) {
+    if (declared != null && !declared.isBlank() && !declared.equals(IncomingCommand.OCTET_STREAM)) {
       return declared;
     }
     boolean json = body.length > 0 && DeviceJson.treeOrNull(new String(body, StandardCharsets.UTF_8)) != null;
