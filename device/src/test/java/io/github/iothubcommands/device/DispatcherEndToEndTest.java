@@ -56,22 +56,31 @@ class DispatcherEndToEndTest {
     hub = IotHubEmulator.builder().hubName("device-e2e")
         .limits(HubLimits.custom().feedbackBatchInterval(Duration.ofMillis(200)).build())
         .start();
-    // The service SDK's HTTPS client takes no SSLContext: the JVM default must trust the emulator.
-    HttpsURLConnection.setDefaultSSLSocketFactory(hub.sslContext().getSocketFactory());
-    AzureHubTransport transport = AzureHubTransport.builder()
-        .credential(hub.httpsHost(), new AzureSasCredential(hub.serviceSasToken()))
-        .sslContext(hub.sslContext())
+    client = serviceClientOf(hub);
+  }
+
+  /** The production path on the service side: CommandClient over the Azure transport, trusting the emulator. */
+  static CommandClient serviceClientOf(IotHubEmulator emulator) {
+    // HTTPS (direct methods) uses the JVM's default socket factory; AMQP takes the SSLContext.
+    HttpsURLConnection.setDefaultSSLSocketFactory(emulator.sslContext().getSocketFactory());
+    AzureSasCredential sas = new AzureSasCredential(emulator.serviceSasToken());
+    return CommandClient.builder()
+        .transport(AzureHubTransport.builder().credential(emulator.httpsHost(), sas).sslContext(emulator.sslContext())
+            .build())
+        .feedbackWindow(Duration.ofSeconds(5))
         .build();
-    client = CommandClient.builder().transport(transport).feedbackWindow(Duration.ofSeconds(5)).build();
   }
 
   @AfterAll
   static void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (hub != null) {
-      hub.close();
+    for (AutoCloseable c : new AutoCloseable[] {client, hub}) {
+      if (c != null) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
     }
   }
 
