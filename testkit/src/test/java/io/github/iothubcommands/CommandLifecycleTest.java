@@ -195,6 +195,23 @@ class CommandLifecycleTest {
   }
 
   @Test
+  void anIdIsFreeAgainByTheTimeTheOutcomeArrives() {
+    try (FakeHub hub = FakeHub.create(); CommandClient client = client(hub.transport())) {
+      hub.device("d1").onMethod("ping", MethodReply.respond(200, "{}").after(Duration.ofSeconds(1))).connect();
+      Command ping = Command.named("ping").id("ping-1").build();
+      CommandHandle first = client.sendAsync("d1", ping, DeliveryStrategy.directMethod());
+      // Runs while the first outcome completes: its id must already be free, or this resend is refused.
+      CompletableFuture<CommandHandle> second = first.outcome()
+          .thenApply(o -> client.sendAsync("d1", ping, DeliveryStrategy.directMethod()));
+      hub.advance(Duration.ofSeconds(1));
+      assertThat(second).isCompleted();
+      hub.advance(Duration.ofSeconds(1));
+      assertThat(second.join().outcome().join().status()).isEqualTo(CommandStatus.SUCCEEDED);
+      assertThat(hub.device("d1").methodCallCount()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void aListenerSeesQueuedBeforeTheSendReturns() {
     try (FakeHub hub = FakeHub.create(); CommandClient client = client(hub.transport())) {
       hub.device("d1");

@@ -64,11 +64,7 @@ final class InProcessTracker implements CommandTracker, TrackedCommand.Transitio
 
   @Override
   public boolean complete(TrackedCommand command, CommandOutcome outcome) {
-    if (command.complete(outcome)) {
-      inFlight.remove(command.commandId(), command);
-      return true;
-    }
-    return false;
+    return command.complete(outcome, () -> inFlight.remove(command.commandId(), command));
   }
 
   @Override

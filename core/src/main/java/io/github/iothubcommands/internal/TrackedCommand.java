@@ -77,8 +77,12 @@ final class TrackedCommand implements CommandHandle {
     return feedback;
   }
 
-  /** Completes the command; returns false (and does nothing) if it already had its outcome. */
-  boolean complete(CommandOutcome result) {
+  /**
+   * Completes the command: the terminal transition, then {@code released} (the tracker frees the id), then
+   * the outcome future — so code that runs when the outcome arrives may reuse the id at once. Returns false
+   * (and does nothing) if the command already had its outcome.
+   */
+  boolean complete(CommandOutcome result, Runnable released) {
     TimeSource.@Nullable Cancellable toCancel;
     synchronized (this) {
       if (status.isTerminal()) {
@@ -94,6 +98,7 @@ final class TrackedCommand implements CommandHandle {
     if (toCancel != null) {
       toCancel.cancel();
     }
+    released.run();
     outcome.complete(result);
     return true;
   }
