@@ -51,7 +51,7 @@ class AzureTransportEndToEndTest {
   @BeforeAll
   static void start() {
     hub = IotHubEmulator.builder().hubName("azure-e2e")
-        .devices("thermostat", "offline", "full", "lamp", "gateway")
+        .devices("thermostat", "offline", "full", "lamp", "gateway", "sleeper", "purged", "mute")
         .limits(HubLimits.custom().feedbackBatchInterval(Duration.ofMillis(200)).build())
         .start();
     // The service SDK's HTTPS client takes no SSLContext: the JVM default must trust the emulator.
@@ -230,5 +230,49 @@ class AzureTransportEndToEndTest {
       }
     } while (!left.isEmpty() && System.nanoTime() < deadline);
     assertThat(left).as("threads started by the transport or the SDK and still alive after close").isEmpty();
+  }
+
+  @Test
+  void aMessageToADeviceThatStaysOfflineExpiresAndItsExpiredFeedbackArrives() throws Exception {
+    CommandOutcome o = client.sendAsync("sleeper", Command.named("wake").build(),
+        CloudToDevice.custom().timeToLive(Duration.ofSeconds(1)).build()).outcome().get(30, TimeUnit.SECONDS);
+    assertThat(o.status()).isEqualTo(CommandStatus.EXPIRED);
+    assertThat(o.inferred()).isFalse();
+  }
+
+  @Test
+  void aPurgedQueueReportsPurgedThroughTheSdksFeedbackClient() throws Exception {
+    CommandHandle h = client.sendAsync("purged", Command.named("x").build(), DeliveryStrategy.cloudToDevice());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (h.status() == CommandStatus.QUEUED && System.nanoTime() < deadline) {
+      Thread.sleep(20); // the hub has it once the send is acknowledged
+    }
+    assertThat(hub.engine().purge("purged")).isEqualTo(1);
+    CommandOutcome o = h.outcome().get(30, TimeUnit.SECONDS);
+    assertThat(o.status()).isEqualTo(CommandStatus.PURGED); // the SDK's enum has no purged: read from unknown
+  }
+
+  @Test
+  void aDeviceThatDoesNotAnswerWithinTheResponseTimeoutTimesOutWith504() throws Exception {
+    DeviceClient device = device("mute");
+    try {
+      device.open(false);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      device.subscribeToMethods((name, payload, ctx) -> {
+        try {
+          release.await(20, TimeUnit.SECONDS); // answers only after the hub has given up
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return new DirectMethodResponse(200, null);
+      }, null);
+      CommandOutcome o = client.send("mute", Command.named("slow").build(),
+          DirectMethod.custom().responseTimeout(Duration.ofSeconds(5)).build());
+      release.countDown();
+      assertThat(o.status()).isEqualTo(CommandStatus.TIMED_OUT);
+      assertThat(o.hubError()).contains(HubError.GATEWAY_TIMEOUT);
+    } finally {
+      device.close();
+    }
   }
 }
