@@ -30,6 +30,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.HttpsURLConnection;
@@ -54,6 +56,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #rawDirectMethod} — {@code DirectMethodsClient.invoke} (HTTPS), payload a Gson tree, 10 s
  *       response timeout; {@link #clientDirectMethod} — {@code client.send} of a fresh {@code Command} with
  *       a {@code DirectMethod} strategy (validation, tracking, transport, outcome).
+ *   <li>{@link #rawDirectMethodOnAPool} — the raw call on a pool, waited for through a future: the raw
+ *       baseline for an asynchronous caller, with the thread hand-offs the transport pays too.
  *   <li>{@link #rawCloudToDeviceSend} — {@code MessagingClient.sendAsync} (AMQPS), waiting for the hub's
  *       acknowledgement; {@link #clientCloudToDeviceSend} — {@code client.send} with acknowledgement none,
  *       which completes when the hub acknowledged the send.
@@ -82,6 +86,7 @@ public class AzureTransportBenchmark {
   DirectMethod method;
   CloudToDevice noAck;
   byte[] c2dPayload;
+  ExecutorService pool;
 
   @Setup
   public void start() throws Exception {
@@ -117,11 +122,13 @@ public class AzureTransportBenchmark {
     method = DirectMethod.custom().responseTimeout(Duration.ofSeconds(10)).build();
     noAck = CloudToDevice.custom().acknowledgement(Acknowledgement.NONE).build();
     c2dPayload = PAYLOAD.getBytes(StandardCharsets.UTF_8);
+    pool = Executors.newFixedThreadPool(AzureHubTransport.DEFAULT_METHOD_CONCURRENCY);
   }
 
   @TearDown
   public void stop() throws Exception {
     client.close();
+    pool.shutdownNow();
     rawMessaging.close();
     device.close();
     hub.close();
@@ -134,6 +141,21 @@ public class AzureTransportBenchmark {
       throw new IllegalStateException("device answered " + r.getStatus());
     }
     return r.getStatus();
+  }
+
+  /**
+   * The raw call as an asynchronous caller makes it: on a pool, waited for through a future — the same two
+   * thread hand-offs the transport pays to keep its caller's thread free.
+   */
+  @Benchmark
+  public int rawDirectMethodOnAPool() throws Exception {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return rawMethods.invoke(DEVICE, "ping", rawOptions).getStatus();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }, pool).get(30, TimeUnit.SECONDS);
   }
 
   @Benchmark
