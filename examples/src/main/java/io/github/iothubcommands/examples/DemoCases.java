@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The demo's cases, one command per case the library distinguishes, sent through a {@link CommandClient}
@@ -69,8 +72,10 @@ final class DemoCases {
    * @param connectDelay how long the late device stays offline
    * @param connectTimeout the connect timeout of the direct method that waits for it
    * @param shortTimeToLive the time-to-live of the message to the device that never connects
+   * @param deadline how long the run may wait for all its outcomes before it gives up
    */
-  record Timing(Duration feedbackWindow, Duration connectDelay, Duration connectTimeout, Duration shortTimeToLive) {}
+  record Timing(Duration feedbackWindow, Duration connectDelay, Duration connectTimeout, Duration shortTimeToLive,
+      Duration deadline) {}
 
   /**
    * What a run gives.
@@ -89,8 +94,10 @@ final class DemoCases {
    * @param stage the devices behind the hub
    * @param timing the mode's waits
    * @return the rows and the sequence plan's result
+   * @throws IllegalStateException if an outcome is still missing at the timing's deadline
    */
   static Result run(CommandClient client, Stage stage, Timing timing) {
+    Instant deadline = stage.now().plus(timing.deadline());
     List<Pending> pending = new ArrayList<>();
     pending.add(send(client, stage, "direct method, device online", "thermostat-1",
         Command.named("setTarget").jsonPayload(Map.of("celsius", 21)).build(), DeliveryStrategy.directMethod()));
@@ -119,10 +126,10 @@ final class DemoCases {
 
     List<Demo.Row> rows = new ArrayList<>();
     for (Pending p : pending) {
-      CommandOutcome o = p.handle.outcome().join();
+      CommandOutcome o = await(p.handle.outcome(), p.label, stage, deadline);
       rows.add(new Demo.Row(p.label, strategyName(p.handle.strategy()), o, millisBetween(p.sentAt, o.completedAt())));
     }
-    SequenceResult result = sequence.join();
+    SequenceResult result = await(sequence, "the sequence plan", stage, deadline);
     Instant stepStart = planStart;
     for (SequenceResult.StepResult step : result.steps()) {
       if (!step.wasRun()) {
@@ -166,6 +173,19 @@ final class DemoCases {
       DeliveryStrategy strategy) {
     Instant sentAt = stage.now();
     return new Pending(label, client.sendAsync(stage.deviceId(device), command, strategy), sentAt);
+  }
+
+  private static <T> T await(CompletableFuture<T> future, String what, Stage stage, Instant deadline) {
+    try {
+      return future.get(Math.max(0, Duration.between(stage.now(), deadline).toMillis()), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("no outcome for '" + what + "' by the demo's deadline", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("'" + what + "' failed", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for '" + what + "'", e);
+    }
   }
 
   private static String seconds(Duration d) {
