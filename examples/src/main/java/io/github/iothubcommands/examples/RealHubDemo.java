@@ -129,7 +129,7 @@ final class RealHubDemo {
     };
   }
 
-  /** Creates a device with symmetric keys the hub generates, and returns it as the hub read it back. */
+  /** Creates a device with generated symmetric keys and returns it as the hub answered, keys included. */
   private static Device create(RegistryClient registry, String id) {
     try {
       Device created = registry.addDevice(new Device(id));
