@@ -1,48 +1,113 @@
 package io.github.iothubcommands.examples;
 
-import io.github.iothubcommands.Acknowledgement;
-import io.github.iothubcommands.CloudToDevice;
-import io.github.iothubcommands.Command;
+import com.azure.core.credential.AzureSasCredential;
+import com.microsoft.azure.sdk.iot.service.auth.IotHubConnectionStringBuilder;
+import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import io.github.iothubcommands.CommandClient;
-import io.github.iothubcommands.CommandHandle;
 import io.github.iothubcommands.CommandOutcome;
-import io.github.iothubcommands.DeliveryStrategy;
-import io.github.iothubcommands.DirectMethod;
-import io.github.iothubcommands.SequencePlan;
-import io.github.iothubcommands.SequenceResult;
+import io.github.iothubcommands.azure.AzureHubTransport;
+import io.github.iothubcommands.emulator.IotHubEmulator;
+import io.github.iothubcommands.engine.HubLimits;
 import io.github.iothubcommands.testkit.FakeHub;
 import io.github.iothubcommands.testkit.MessageReply;
 import io.github.iothubcommands.testkit.MethodReply;
-import io.github.iothubcommands.engine.HubLimits;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The README's demo: a fake hub in real time with a few simulated devices, and one command per case the
- * library distinguishes, printed as a table. Runs in about five seconds.
+ * The README's demo: one command per case the library distinguishes, printed as a table, on one of three
+ * hubs ({@link Mode}):
  *
- * <p>The hub's feedback batch interval is cut from 15 s to 1 s and the client's feedback window to 2 s so
- * the demo is brisk; everything else is IoT Hub's behaviour.
+ * <ul>
+ *   <li>the in-memory fake hub in real time with simulated devices (the default; about five seconds). Its
+ *       feedback batch interval is cut from 15 s to 1 s and the client's feedback window to 2 s so the demo
+ *       is brisk; everything else is IoT Hub's behaviour;
+ *   <li>{@code --emulator}: an {@link IotHubEmulator} started in this JVM, with the real Azure IoT SDKs on
+ *       both sides (about ten seconds; feedback batched every second);
+ *   <li>a real IoT hub when {@value #CONNECTION_STRING_VARIABLE} is set (under a minute or two: the hub
+ *       batches feedback).
+ * </ul>
+ *
+ * <p>On the emulator and a real hub the demo creates its devices through the hub's registry, named {@code
+ * demo-<random>-…}, and deletes them when it ends. It never prints a key, a token or a connection string.
  */
 public final class Demo {
+  /** The environment variable holding the service connection string of a real hub. */
+  public static final String CONNECTION_STRING_VARIABLE = "IOTHUB_CONNECTION_STRING";
+  /** The argument that selects the emulator. */
+  public static final String EMULATOR_ARGUMENT = "--emulator";
+
+  static final DemoCases.Timing IN_MEMORY = new DemoCases.Timing(Duration.ofSeconds(2), Duration.ofSeconds(2),
+      Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(30));
+  /** The emulator batches feedback every second ({@link #startEmulator()}). */
+  static final DemoCases.Timing EMULATOR = new DemoCases.Timing(Duration.ofSeconds(5), Duration.ofSeconds(2),
+      Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofSeconds(40));
+  /**
+   * A real hub batches feedback for up to about 15 s, and a device's AMQPS connection takes a second or two
+   * to open and subscribe: a longer feedback window and connect timeout, and a 100 s bound on the whole run.
+   */
+  static final DemoCases.Timing REAL_HUB = new DemoCases.Timing(Duration.ofSeconds(60), Duration.ofSeconds(2),
+      Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(100));
+
   private Demo() {}
 
-  /**
-   * Runs the demo.
-   *
-   * @param args ignored
-   */
-  public static void main(String[] args) {
-    run(System.out);
+  /** Which hub the demo runs on. */
+  public enum Mode {
+    /** The in-memory fake hub with simulated devices. */
+    IN_MEMORY,
+    /** An emulator started in this JVM, with the real SDKs. */
+    EMULATOR,
+    /** The real hub of {@value Demo#CONNECTION_STRING_VARIABLE}, with the real SDKs. */
+    REAL_HUB;
+
+    /**
+     * Chooses the mode: {@value Demo#EMULATOR_ARGUMENT} first, then a connection string, else in memory.
+     *
+     * @param args the program's arguments
+     * @param connectionString the value of {@value Demo#CONNECTION_STRING_VARIABLE}, or null if unset
+     * @return the mode
+     * @throws IllegalArgumentException on an argument other than {@value Demo#EMULATOR_ARGUMENT}
+     */
+    public static Mode select(List<String> args, @Nullable String connectionString) {
+      for (String a : args) {
+        if (!a.equals(EMULATOR_ARGUMENT)) {
+          throw new IllegalArgumentException("the demo takes " + EMULATOR_ARGUMENT + " or no argument, but was '"
+              + a + "'");
+        }
+      }
+      if (!args.isEmpty()) {
+        return EMULATOR;
+      }
+      return connectionString == null || connectionString.isBlank() ? IN_MEMORY : REAL_HUB;
+    }
   }
 
   /**
-   * Runs the demo, printing the table to {@code out}.
+   * Runs the demo on the hub {@link Mode#select} chooses.
+   *
+   * @param args {@value #EMULATOR_ARGUMENT}, or nothing
+   */
+  public static void main(String[] args) {
+    String connectionString = System.getenv(CONNECTION_STRING_VARIABLE);
+    switch (Mode.select(List.of(args), connectionString)) {
+      case EMULATOR -> runOnEmulator(System.out);
+      case REAL_HUB -> runOnHub(connectionString == null ? "" : connectionString, System.out);
+      case IN_MEMORY -> {
+        System.out.println("Mode: in-memory fake hub with simulated devices (" + EMULATOR_ARGUMENT + " or "
+            + CONNECTION_STRING_VARIABLE + " for the real SDKs)");
+        System.out.println();
+        run(System.out);
+      }
+    }
+  }
+
+  /**
+   * Runs the demo on the in-memory fake hub, printing the table to {@code out}.
    *
    * @param out where the table goes
    * @return one row per case
@@ -51,7 +116,7 @@ public final class Demo {
     HubLimits brisk = HubLimits.custom().feedbackBatchInterval(Duration.ofSeconds(1)).build();
     try (FakeHub hub = FakeHub.realTime(brisk);
         CommandClient client = CommandClient.builder().transport(hub.transport())
-            .feedbackWindow(Duration.ofSeconds(2)).build()) {
+            .feedbackWindow(IN_MEMORY.feedbackWindow()).build()) {
       hub.device("thermostat-1").onMethod("setTarget", MethodReply.respond(200, "{\"target\":21}")).connect();
       hub.device("pump-2").onMethod("start", MethodReply.respond(200, "{\"running\":true}"));
       hub.device("lamp-3").connect(); // completes every message
@@ -62,79 +127,95 @@ public final class Demo {
           .onMethod("reboot", MethodReply.respond(202, "{}"))
           .connect();
 
-      List<Pending> pending = new ArrayList<>();
-      pending.add(send(hub, client, "direct method, device online", "thermostat-1",
-          Command.named("setTarget").jsonPayload(Map.of("celsius", 21)).build(), DeliveryStrategy.directMethod()));
-      pending.add(send(hub, client, "direct method, device offline, connect timeout 0 s", "pump-2",
-          Command.named("start").build(), DeliveryStrategy.directMethod()));
-      hub.device("pump-2").connectAfter(Duration.ofSeconds(2));
-      pending.add(send(hub, client, "direct method, device connects after 2 s, connect timeout 5 s", "pump-2",
-          Command.named("start").build(), DirectMethod.custom().connectTimeout(Duration.ofSeconds(5)).build()));
-      pending.add(send(hub, client, "C2D, device completes it (feedback Success)", "lamp-3",
-          Command.named("dim").jsonPayload(Map.of("level", 40)).build(), DeliveryStrategy.cloudToDevice()));
-      pending.add(send(hub, client, "C2D, device offline, time-to-live 2 s", "sensor-4",
-          Command.named("calibrate").build(),
-          CloudToDevice.custom().timeToLive(Duration.ofSeconds(2)).acknowledgement(Acknowledgement.FULL).build()));
-      pending.add(send(hub, client, "C2D, device rejects it", "valve-5",
-          Command.named("open").jsonPayload(Map.of("percent", 100)).build(), DeliveryStrategy.cloudToDevice()));
-
-      Instant planStart = hub.now();
-      SequencePlan update = SequencePlan.forDevice("gateway-6")
-          .then(Command.named("download").jsonPayload(Map.of("url", "https://example.invalid/fw-2.1.bin")).build(),
-              DeliveryStrategy.cloudToDevice())
-          .then(Command.named("install").build(), DeliveryStrategy.directMethod())
-          .then(Command.named("reboot").build(), DeliveryStrategy.directMethod())
-          .build();
-      CompletableFuture<SequenceResult> sequence = client.runAsync(update);
-
-      List<Row> rows = new ArrayList<>();
-      for (Pending p : pending) {
-        CommandOutcome o = p.handle.outcome().join();
-        rows.add(new Row(p.label, strategyName(p.handle.strategy()), o, millisBetween(p.sentAt, o.completedAt())));
-      }
-      SequenceResult result = sequence.join();
-      Instant stepStart = planStart;
-      for (SequenceResult.StepResult step : result.steps()) {
-        if (!step.wasRun()) {
-          continue;
+      DemoCases.Result result = DemoCases.run(client, new DemoCases.Stage() {
+        @Override
+        public String deviceId(String name) {
+          return name;
         }
-        CommandOutcome o = step.outcome().orElseThrow();
-        rows.add(new Row("sequence step " + (step.index() + 1) + "/3: " + step.step().command().name(),
-            strategyName(step.step().strategy()), o, millisBetween(stepStart, o.completedAt())));
-        stepStart = o.completedAt();
-      }
-      print(out, rows);
-      out.printf("%nSequence plan on gateway-6: %s (each step started after the previous one's outcome).%n",
-          result.succeeded() ? "all 3 steps succeeded" : "stopped at step " + result.failedStep().orElseThrow().index());
-      return rows;
+
+        @Override
+        public Instant now() {
+          return hub.now();
+        }
+
+        @Override
+        public void connectAfter(String name, Duration delay) {
+          hub.device(name).connectAfter(delay);
+        }
+      }, IN_MEMORY);
+      DemoCases.print(out, result);
+      return result.rows();
     }
   }
 
-  private static Pending send(FakeHub hub, CommandClient client, String label, String device, Command command,
-      DeliveryStrategy strategy) {
-    Instant sentAt = hub.now();
-    return new Pending(label, client.sendAsync(device, command, strategy), sentAt);
+  /**
+   * Starts an emulator as the demo wants it: feedback batched every second instead of 15 s, HTTPS and MQTT
+   * on free ports (AMQPS, which the SDKs always dial on 5671, stays there).
+   *
+   * @return the running emulator; the caller closes it
+   * @throws IllegalStateException if port 5671 is taken, usually by another emulator
+   */
+  public static IotHubEmulator startEmulator() {
+    return IotHubEmulator.builder().hubName("iothub-commands-demo").httpsPort(0).mqttPort(0)
+        .limits(HubLimits.custom().feedbackBatchInterval(Duration.ofSeconds(1)).build())
+        .start();
   }
 
-  private static long millisBetween(Instant from, Instant to) {
-    return Duration.between(from, to).toMillis();
-  }
-
-  private static String strategyName(DeliveryStrategy s) {
-    return s instanceof DirectMethod ? "direct method" : "C2D";
-  }
-
-  private static void print(PrintStream out, List<Row> rows) {
-    String format = "%-62s %-14s %-12s %-15s %7s  %s%n";
-    out.printf(format, "case", "strategy", "device", "status", "took", "detail");
-    out.println("-".repeat(150));
-    for (Row r : rows) {
-      CommandOutcome o = r.outcome();
-      String detail = o.methodResponse().map(m -> "device replied " + m.status() + " " + m.payloadJson())
-          .orElse(o.detail());
-      out.printf(format, r.label(), r.strategy(), o.deviceId(), o.status() + (o.inferred() ? "*" : ""),
-          r.millis() + " ms", detail);
+  /**
+   * Runs the demo on an emulator started for it ({@link #startEmulator()}) and closed after it.
+   *
+   * @param out where the mode line, the table and the device lines go
+   * @return one row per case
+   */
+  public static List<Row> runOnEmulator(PrintStream out) {
+    try (IotHubEmulator hub = startEmulator()) {
+      return runOnEmulator(hub, out);
     }
+  }
+
+  /**
+   * Runs the demo on a running emulator, with the real SDKs: devices created and deleted through its
+   * registry over HTTPS, commands over the Azure transport, devices over AMQPS. While it runs, the JVM's
+   * default SSL socket factory trusts the emulator (the service SDK's HTTPS has no other option); the
+   * previous one is put back afterwards.
+   *
+   * @param hub the emulator, ideally from {@link #startEmulator()} (feedback batched every second)
+   * @param out where the mode line, the table and the device lines go
+   * @return one row per case
+   */
+  public static List<Row> runOnEmulator(IotHubEmulator hub, PrintStream out) {
+    SSLSocketFactory previous = HttpsURLConnection.getDefaultSSLSocketFactory();
+    HttpsURLConnection.setDefaultSSLSocketFactory(hub.sslContext().getSocketFactory());
+    try {
+      AzureSasCredential sas = new AzureSasCredential(hub.serviceSasToken());
+      return RealHubDemo.run(new RealHubDemo.Hub(
+          "emulator: IotHubEmulator on loopback (" + hub.httpsHost() + "), the real Azure IoT service and device SDKs",
+          AzureHubTransport.builder().credential(hub.httpsHost(), sas).sslContext(hub.sslContext()).build(),
+          new RegistryClient(hub.httpsHost(), sas),
+          "127.0.0.1", // the device SDK refuses "localhost" (no dot); the certificate names 127.0.0.1
+          hub.sslContext(), EMULATOR), out);
+    } finally {
+      HttpsURLConnection.setDefaultSSLSocketFactory(previous);
+    }
+  }
+
+  /**
+   * Runs the demo on a real IoT hub, with the real SDKs. It creates six devices {@code demo-<random>-…}
+   * through the registry, sends them commands and deletes them, so the policy needs <em>registry write</em>
+   * and <em>service connect</em> ({@code iothubowner} has both).
+   *
+   * @param connectionString the hub's service connection string; never printed
+   * @param out where the mode line, the table and the device lines go
+   * @return one row per case
+   * @throws IllegalArgumentException naming the part of the connection string that is wrong (never the key)
+   */
+  public static List<Row> runOnHub(String connectionString, PrintStream out) {
+    // The transport checks the string first and never echoes it; only then does the SDK parse it.
+    AzureHubTransport transport = AzureHubTransport.fromConnectionString(connectionString);
+    String host = IotHubConnectionStringBuilder.createIotHubConnectionString(connectionString).getHostName();
+    return RealHubDemo.run(new RealHubDemo.Hub(
+        "real hub " + host + " (" + CONNECTION_STRING_VARIABLE + "), the real Azure IoT service and device SDKs",
+        transport, new RegistryClient(connectionString), host, null, REAL_HUB), out);
   }
 
   /**
@@ -146,6 +227,4 @@ public final class Demo {
    * @param millis from send (for a sequence step: from the previous step's outcome) to outcome, in ms
    */
   public record Row(String label, String strategy, CommandOutcome outcome, long millis) {}
-
-  private record Pending(String label, CommandHandle handle, Instant sentAt) {}
 }
