@@ -16,12 +16,7 @@ import io.github.iothubcommands.engine.DeliveredMessage;
 import io.github.iothubcommands.engine.DeviceEndpoint;
 import io.github.iothubcommands.engine.DeviceSession;
 import io.github.iothubcommands.engine.MethodRequest;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -136,20 +131,6 @@ class ServiceHttpsRequestTest {
 
   /** Sends one request over a plain TLS socket and returns the response's status line, or null if none came. */
   static @Nullable String statusLine(String requestLine, String... headers) throws IOException {
-    try (Socket s = hub.sslContext().getSocketFactory().createSocket("127.0.0.1", hub.httpsPort())) {
-      s.setSoTimeout(10_000);
-      StringBuilder req = new StringBuilder(requestLine).append(" HTTP/1.1\r\n")
-          .append("Host: localhost\r\n")
-          .append("Authorization: ").append(hub.serviceSasToken()).append("\r\n")
-          .append("Content-Length: 0\r\n")
-          .append("Connection: close\r\n");
-      for (String h : headers) {
-        req.append(h).append("\r\n");
-      }
-      OutputStream out = s.getOutputStream();
-      out.write(req.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-    }
+    return RawHttps.exchange(hub, RawHttps.request(hub, requestLine, "", headers)).statusLine();
   }
 }

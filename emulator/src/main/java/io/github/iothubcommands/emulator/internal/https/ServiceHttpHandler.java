@@ -3,11 +3,13 @@ package io.github.iothubcommands.emulator.internal.https;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.iothubcommands.HubError;
 import io.github.iothubcommands.HubException;
+import io.github.iothubcommands.MethodName;
 import io.github.iothubcommands.emulator.internal.DeviceRegistry;
 import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
 import io.github.iothubcommands.spi.MethodInvocation;
 import io.github.iothubcommands.engine.DeviceInfo;
 import io.github.iothubcommands.engine.HubEngine;
+import io.github.iothubcommands.engine.HubLimits;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
@@ -127,16 +129,23 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   private void invokeMethod(Responder out, String deviceId, byte[] body) {
     JsonNode o = HubJson.parse(body);
-    String name = o.path("methodName").asText("");
-    if (name.isEmpty()) {
-      throw new IllegalArgumentException("methodName is required");
+    if (!o.isObject()) {
+      throw new IllegalArgumentException("the body must be a JSON object, but was " + HubJson.kind(o));
     }
-    int response = o.path("responseTimeoutInSeconds").asInt(DEFAULT_RESPONSE_TIMEOUT_SECONDS);
-    int connect = o.path("connectTimeoutInSeconds").asInt(0);
+    JsonNode nameNode = o.path("methodName");
+    if (!nameNode.isTextual()) {
+      throw new IllegalArgumentException(nameNode.isMissingNode() || nameNode.isNull() ? "methodName is required"
+          : "methodName must be a JSON string, but was " + HubJson.kind(nameNode));
+    }
+    String name = MethodName.requireValid(nameNode.textValue()); // core's rule: no topic characters, ≤ 128
+    HubLimits limits = engine.limits();
+    Duration response = seconds(o, "responseTimeoutInSeconds", Duration.ofSeconds(DEFAULT_RESPONSE_TIMEOUT_SECONDS),
+        limits.minResponseTimeout(), limits.maxResponseTimeout());
+    Duration connect = seconds(o, "connectTimeoutInSeconds", Duration.ZERO, Duration.ZERO, limits.maxConnectTimeout());
     JsonNode payload = o.get("payload");
     String payloadJson = payload == null ? "null" : payload.toString();
     engine.invoke(MethodInvocation.builder().deviceId(deviceId).methodName(name).payloadJson(payloadJson)
-        .connectTimeout(Duration.ofSeconds(connect)).responseTimeout(Duration.ofSeconds(response)).build())
+        .connectTimeout(connect).responseTimeout(response).build())
         .whenComplete((r, err) -> {
           // Runs on whichever thread completed the call: an exception here would reach no one, and the
           // caller would wait for an answer that never comes.
@@ -157,6 +166,23 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             out.error(HubError.SERVER_ERROR, "internal error");
           }
         });
+  }
+
+  /**
+   * A timeout field: absent or null gives the default; otherwise a JSON integer, passed on as it is for the
+   * engine to check against the hub's range (one rule, {@link HubLimits}). A fraction, a string or an integer
+   * past a {@code long} is refused here, never coerced; {@code min} and {@code max} only word the message.
+   */
+  private static Duration seconds(JsonNode o, String field, Duration absent, Duration min, Duration max) {
+    JsonNode v = o.path(field);
+    if (v.isMissingNode() || v.isNull()) {
+      return absent;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw new IllegalArgumentException(field + " must be a whole number of seconds between " + min.toSeconds()
+          + " and " + max.toSeconds() + ", but was " + HubJson.shorten(v.toString()));
+    }
+    return Duration.ofSeconds(v.longValue());
   }
 
   private void putDevice(Responder out, String deviceId, byte[] body, @Nullable String ifMatch) {
