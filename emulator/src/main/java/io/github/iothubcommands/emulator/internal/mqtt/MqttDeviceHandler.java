@@ -147,6 +147,10 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
       LOG.info("Refusing MQTT connection of device {}: {}", clientId, e.getMessage());
       refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
       return;
+    } catch (RuntimeException e) { // every CONNECT gets a CONNACK, whatever goes wrong
+      LOG.warn("Refusing MQTT connection of device {}: {}", clientId, e.getClass().getName());
+      refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+      return;
     }
     deviceId = clientId;
     c2dTopics = new PropertyBag.C2dTopics(clientId);
