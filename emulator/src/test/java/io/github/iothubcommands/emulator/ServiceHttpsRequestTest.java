@@ -12,14 +12,10 @@ import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
-import io.github.iothubcommands.engine.DeliveredMessage;
-import io.github.iothubcommands.engine.DeviceEndpoint;
 import io.github.iothubcommands.engine.DeviceSession;
-import io.github.iothubcommands.engine.MethodRequest;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.HttpsURLConnection;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -100,18 +96,9 @@ class ServiceHttpsRequestTest {
 
   @Test
   void methodReplyTheHttpsAnswerCannotCarryIsA500NotASilence() throws Exception {
-    AtomicReference<DeviceSession> session = new AtomicReference<>();
-    session.set(hub.engine().connect("d1", new DeviceEndpoint() {
-      @Override
-      public void deliverMessage(DeliveredMessage message) {}
-
-      @Override
-      public void invokeMethod(MethodRequest request) {
-        session.get().respond(request.requestId(), 200, "{not json"); // breaks the engine's contract
-      }
-    }));
+    DeviceSession session = MethodDevice.connect(hub.engine(), "d1",
+        (s, request) -> s.respond(request.requestId(), 200, "{not json")); // breaks the engine's contract
     try {
-      session.get().subscribeMethods();
       DirectMethodsClient methods = new DirectMethodsClient(hub.httpsHost(),
           new AzureSasCredential(hub.serviceSasToken()));
       CompletableFuture<Object> call = CompletableFuture.supplyAsync(() -> {
@@ -125,7 +112,7 @@ class ServiceHttpsRequestTest {
       assertThat(call.get(15, TimeUnit.SECONDS)).isInstanceOfSatisfying(IotHubInternalServerErrorException.class,
           e -> assertThat(e.getMessage()).contains("internal error").doesNotContain("not json"));
     } finally {
-      session.get().close();
+      session.close();
     }
   }
 

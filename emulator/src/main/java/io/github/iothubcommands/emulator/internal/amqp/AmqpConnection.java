@@ -1,6 +1,7 @@
 package io.github.iothubcommands.emulator.internal.amqp;
 
 import io.github.iothubcommands.HubException;
+import io.github.iothubcommands.emulator.internal.OpenDeadline;
 import io.github.iothubcommands.engine.HubEngine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -280,6 +281,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private void handle(Event e) {
     switch (e.getType()) {
       case CONNECTION_REMOTE_OPEN -> {
+        OpenDeadline.opened(channel.pipeline());
         connection.setContainer(CONTAINER_ID);
         connection.open();
       }

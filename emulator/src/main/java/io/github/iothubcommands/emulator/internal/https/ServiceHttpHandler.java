@@ -5,24 +5,18 @@ import io.github.iothubcommands.HubError;
 import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.MethodName;
 import io.github.iothubcommands.emulator.internal.DeviceRegistry;
-import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
 import io.github.iothubcommands.spi.MethodInvocation;
 import io.github.iothubcommands.engine.DeviceInfo;
 import io.github.iothubcommands.engine.HubEngine;
 import io.github.iothubcommands.engine.HubLimits;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes the service API: {@code POST /twins/{id}/methods} and {@code /devices/{id}} (GET, PUT, DELETE).
+ * Routes the service API: {@code POST /twins/{id}/methods} and {@code /devices/{id}} (GET, PUT, DELETE),
+ * for requests the {@link RequestGate} let through (decoded, authorized, within the size limit).
  * A direct method completes from the engine's future, so no thread waits while the hub waits for the
  * device. Stateless and shared by every connection.
  */
@@ -46,12 +41,10 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   private final HubEngine engine;
   private final DeviceRegistry registry;
-  private final SasVerifier verifier;
 
-  ServiceHttpHandler(HubEngine engine, DeviceRegistry registry, SasVerifier verifier) {
+  ServiceHttpHandler(HubEngine engine, DeviceRegistry registry) {
     this.engine = engine;
     this.registry = registry;
-    this.verifier = verifier;
   }
 
   @Override
@@ -82,12 +75,6 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     List<String> apiVersion = uri.parameters().get("api-version");
     if (apiVersion == null || apiVersion.isEmpty()) {
       out.error(400, 400001, "the query parameter api-version is required");
-      return;
-    }
-    SasVerifier.Result auth = verifier.checkService(req.headers().get(HttpHeaderNames.AUTHORIZATION));
-    if (!auth.ok()) {
-      LOG.info("401 for {} {}: {}", method, path, auth.reason());
-      out.error(401, 401002, "IotHubUnauthorizedAccess: " + auth.reason());
       return;
     }
     byte[] body = ByteBufUtil.getBytes(req.content());
@@ -220,41 +207,5 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     LOG.debug("HTTPS connection failed: {}", cause.toString());
     ctx.close();
-  }
-
-  /** Writes one response; safe from any thread. */
-  private static final class Responder {
-    final ChannelHandlerContext ctx;
-    final boolean keepAlive;
-
-    Responder(ChannelHandlerContext ctx, boolean keepAlive) {
-      this.ctx = ctx;
-      this.keepAlive = keepAlive;
-    }
-
-    void error(HubError e, String message) {
-      error(e.httpStatus() == 0 ? 500 : e.httpStatus(), e.errorCode() == 0 ? 500001 : e.errorCode(), message);
-    }
-
-    /** The hub's answer to a refusal: its status, and its own error code (429002 as well as 429001). */
-    void error(HubException e) {
-      error(e.httpStatus() == 0 ? 500 : e.httpStatus(), e.errorCode() == 0 ? 500001 : e.errorCode(),
-          e.getMessage());
-    }
-
-    void error(int status, int errorCode, String message) {
-      send(status, HubJson.error(errorCode, message));
-    }
-
-    void send(int status, byte @Nullable [] body) {
-      FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-          body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
-      if (body != null) {
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
-      }
-      HttpUtil.setContentLength(res, body == null ? 0 : body.length);
-      HttpUtil.setKeepAlive(res, keepAlive);
-      ctx.writeAndFlush(res);
-    }
   }
 }

@@ -2,6 +2,7 @@ package io.github.iothubcommands.emulator.internal.mqtt;
 
 import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.emulator.internal.MethodPayloads;
+import io.github.iothubcommands.emulator.internal.OpenDeadline;
 import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
 import io.github.iothubcommands.engine.DeliveredMessage;
 import io.github.iothubcommands.engine.DeviceEndpoint;
@@ -157,7 +158,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
     eventsPrefix = "devices/" + clientId + "/messages/events/";
     // Replace the connect timeout by the keep-alive watchdog (MQTT-3.1.2-24: 1.5 × keep-alive).
     int keepAlive = m.variableHeader().keepAliveTimeSeconds();
-    ctx.pipeline().remove(MqttDeviceServer.CONNECT_TIMEOUT_HANDLER);
+    OpenDeadline.opened(ctx.pipeline());
     if (keepAlive > 0) {
       ctx.pipeline().addBefore(MqttDeviceServer.DECODER, "keepAlive",
           new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
@@ -314,7 +315,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof IdleStateEvent) {
-      LOG.debug("MQTT client {} silent past its keep-alive or connect timeout, closing", deviceId);
+      LOG.debug("MQTT client {} silent past 1.5 times its keep-alive, closing", deviceId);
       ctx.close();
       return;
     }
