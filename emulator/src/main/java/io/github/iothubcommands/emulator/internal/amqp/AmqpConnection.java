@@ -28,6 +28,7 @@ import org.apache.qpid.proton.amqp.transport.AmqpError;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Collector;
 import org.apache.qpid.proton.engine.Connection;
+import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Event;
 import org.apache.qpid.proton.engine.Link;
@@ -64,6 +65,23 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
    * {@code stop()} at once instead of after up to 3.1 s.
    */
   static final long WAKEUP_PERIOD_MILLIS = 200;
+  /**
+   * Largest frame the peer may send, advertised in Open (IoT Hub's figure); proton closes the connection on a
+   * bigger one instead of buffering it. Bigger messages span several transfer frames.
+   */
+  static final int MAX_FRAME_BYTES = 64 * 1024;
+  /**
+   * Largest message on an authenticated link: IoT Hub's 256 KB device-to-cloud limit (the larger of its
+   * message limits; C2D is 64 KB and a method reply 128 KB) with room for the envelope. A C2D message past
+   * 64 KB but under this is refused by the engine as too large, on a link that stays up.
+   */
+  static final int MAX_MESSAGE_BYTES = 256 * 1024 + 16 * 1024;
+  /**
+   * Largest message on {@code $cbs}, and on any link of a connection that has no grant yet: a put-token
+   * request holds a token of a few hundred bytes.
+   */
+  static final int MAX_UNAUTHENTICATED_MESSAGE_BYTES = 16 * 1024;
+  private static final Symbol MESSAGE_SIZE_EXCEEDED = Symbol.valueOf("amqp:link:message-size-exceeded");
   /** An empty AMQP frame (size 8, doff 2, type AMQP, channel 0): a heartbeat, legal at any time after Open. */
   private static final byte[] EMPTY_FRAME = {0, 0, 0, 8, 2, 0, 0, 0};
 
@@ -81,11 +99,14 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private @Nullable ScheduledFuture<?> wakeups;
   private boolean closing;
   private boolean cleanedUp;
+  /** Closed by us for a protocol violation: input is no longer read. */
+  private boolean aborted;
 
   AmqpConnection(Channel channel, HubEngine engine, CbsAuthority authority) {
     this.channel = channel;
     this.engine = engine;
     this.authority = authority;
+    transport.setMaxFrameSize(MAX_FRAME_BYTES); // before anything initialises the transport
     transport.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
     Sasl sasl = transport.sasl();
     sasl.server();
@@ -101,7 +122,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf buf = (ByteBuf) msg;
     try {
-      while (buf.isReadable() && !closing) {
+      while (buf.isReadable() && !closing && !aborted) {
         int capacity = transport.capacity();
         if (capacity < 0) {
           break; // the engine takes no more input
@@ -319,6 +340,9 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         }
       }
       case DELIVERY -> {
+        if (tooLarge(e.getLink(), e.getDelivery())) {
+          return;
+        }
         if (e.getLink().getContext() instanceof Endpoint ep) {
           ep.onDelivery(e.getDelivery());
         }
@@ -327,6 +351,44 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
       case TRANSPORT_CLOSED -> cleanUp();
       default -> { }
     }
+  }
+
+  /**
+   * Whether an incoming transfer has grown past what its link may carry; if so the connection is closed
+   * with {@code amqp:link:message-size-exceeded} and no more of its input is read, so that no peer makes the
+   * emulator hold more than one frame past the limit. Checked at each frame of a transfer, partial or not.
+   */
+  private boolean tooLarge(Link link, Delivery d) {
+    if (!(link instanceof Receiver) || d.isAborted()) {
+      return false;
+    }
+    boolean authenticated = serviceGrantExpiry != null || !deviceGrantExpiry.isEmpty();
+    int limit = authenticated && !(link.getContext() instanceof CbsEndpoint) && link.getContext() != null
+        ? MAX_MESSAGE_BYTES : MAX_UNAUTHENTICATED_MESSAGE_BYTES;
+    if (d.pending() <= limit) {
+      return false;
+    }
+    abort(MESSAGE_SIZE_EXCEEDED, "a message on link " + link.getName() + " is larger than " + limit + " bytes");
+    return true;
+  }
+
+  /**
+   * Closes the connection with an error and stops reading: whatever the peer sends next is dropped. Called
+   * while an event is handled, so the Close goes out once the current read is processed.
+   */
+  private void abort(Symbol condition, String description) {
+    LOG.info("Closing AMQP connection from {}: {}", channel.remoteAddress(), description);
+    aborted = true;
+    connection.setCondition(new ErrorCondition(condition, description));
+    connection.close();
+    cleanUp();
+    channel.eventLoop().execute(() -> {
+      flush(); // the Close frame
+      if (!closing) {
+        closing = true;
+        channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+      }
+    });
   }
 
   /** Tells the link's endpoint it is gone, once. */

@@ -22,6 +22,7 @@ import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
 import org.apache.qpid.proton.amqp.messaging.Properties;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Connection;
 import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.EndpointState;
@@ -94,6 +95,16 @@ final class RawAmqpClient implements AutoCloseable {
   /** Waits for the server's Open. */
   boolean awaitOpen() throws IOException {
     return await(() -> connection.getRemoteState() == EndpointState.ACTIVE, TIMEOUT);
+  }
+
+  /** The max-frame-size the server advertised in its Open. */
+  int remoteMaxFrameSize() {
+    return transport.getRemoteMaxFrameSize();
+  }
+
+  /** The connection's error condition from the server's Close, or {@code null}. */
+  @Nullable ErrorCondition remoteCondition() {
+    return connection.getRemoteCondition();
   }
 
   /** Whether the server closed the socket. */
