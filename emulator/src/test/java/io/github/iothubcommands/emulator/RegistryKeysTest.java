@@ -9,12 +9,16 @@ import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.IotHubStatusCode;
 import com.microsoft.azure.sdk.iot.device.exceptions.IotHubClientException;
+import com.microsoft.azure.sdk.iot.device.transport.IotHubConnectionStatus;
 import com.microsoft.azure.sdk.iot.service.auth.SymmetricKey;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubBadFormatException;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import javax.net.ssl.HttpsURLConnection;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -92,6 +96,57 @@ class RegistryKeysTest {
     try {
       assertThatThrownBy(() -> client.open(false)).isInstanceOfSatisfying(IotHubClientException.class,
           e -> assertThat(e.getStatusCode()).isEqualTo(IotHubStatusCode.UNAUTHORIZED));
+    } finally {
+      client.close();
+    }
+  }
+
+  /** Waits up to 10 s for {@code condition}. */
+  private static boolean eventually(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
+  @Test
+  void keyChangeClosesTheMqttConnectionAuthenticatedWithTheOldKeyAndItsReconnectIsRefused() throws Exception {
+    List<IotHubConnectionStatus> statuses = new CopyOnWriteArrayList<>();
+    DeviceClient client = new DeviceClient(hub.deviceConnectionString("d1"), IotHubClientProtocol.MQTT,
+        ClientOptions.builder().sslContext(hub.sslContext()).build());
+    client.setConnectionStatusChangeCallback(ctx -> statuses.add(ctx.getNewStatus()), null);
+    try {
+      client.open(false);
+      assertThat(hub.engine().device("d1").orElseThrow().connected()).isTrue();
+
+      Device d1 = registry.getDevice("d1");
+      d1.getSymmetricKey().setPrimaryKey(base64OfBytes(32));
+      registry.updateDevice(d1);
+
+      assertThat(eventually(() -> statuses.stream().anyMatch(s -> s != IotHubConnectionStatus.CONNECTED)))
+          .as("the device SDK sees its connection end: " + statuses).isTrue();
+      Thread.sleep(1000); // the SDK's reconnect, with the old key, is refused
+      assertThat(hub.engine().device("d1").orElseThrow().connected()).isFalse();
+    } finally {
+      client.close();
+    }
+  }
+
+  @Test
+  void changingTheKeyAnMqttDeviceDidNotConnectWithKeepsItsConnection() throws Exception {
+    DeviceClient client = new DeviceClient(hub.deviceConnectionString("d1"), IotHubClientProtocol.MQTT,
+        ClientOptions.builder().sslContext(hub.sslContext()).build());
+    try {
+      client.open(false);
+      Device d1 = registry.getDevice("d1");
+      d1.getSymmetricKey().setSecondaryKey(base64OfBytes(32));
+      registry.updateDevice(d1);
+      Thread.sleep(500);
+      assertThat(hub.engine().device("d1").orElseThrow().connected()).isTrue();
     } finally {
       client.close();
     }

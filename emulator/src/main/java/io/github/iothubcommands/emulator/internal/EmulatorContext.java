@@ -1,5 +1,6 @@
 package io.github.iothubcommands.emulator.internal;
 
+import io.github.iothubcommands.emulator.internal.auth.CredentialWatch;
 import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
 import io.github.iothubcommands.engine.HubEngine;
 import io.netty.channel.Channel;
@@ -14,6 +15,7 @@ import java.net.InetAddress;
  *
  * @param engine the hub engine (thread-safe, own lock)
  * @param verifier checks service and device SAS tokens
+ * @param credentials tells connections when the keys or status they were authorized with change
  * @param registry the registry view over the engine
  * @param serverSsl the Netty server TLS context of the emulator's identity
  * @param bindAddress the address servers listen on (loopback by default)
@@ -27,6 +29,7 @@ import java.net.InetAddress;
 public record EmulatorContext(
     HubEngine engine,
     SasVerifier verifier,
+    CredentialWatch credentials,
     DeviceRegistry registry,
     SslContext serverSsl,
     InetAddress bindAddress,

@@ -1,6 +1,7 @@
 package io.github.iothubcommands.emulator.internal;
 
 import io.github.iothubcommands.emulator.internal.amqp.AmqpServer;
+import io.github.iothubcommands.emulator.internal.auth.CredentialWatch;
 import io.github.iothubcommands.emulator.internal.auth.SasToken;
 import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
 import io.github.iothubcommands.emulator.internal.https.HttpsServiceServer;
@@ -116,8 +117,10 @@ public final class EmulatorRuntime implements AutoCloseable {
       Set<String> hosts = Set.of(SERVICE_HOST, DEVICE_HOST,
           hubName.toLowerCase(Locale.ROOT) + ".azure-devices.net");
       SasVerifier verifier = new SasVerifier(engine, hosts, Map.of(POLICY_NAME, policyKey));
-      EmulatorContext context = new EmulatorContext(engine, verifier, registry, serverSsl, bindAddress, boss,
-          workers, httpsPort, mqttPort, amqpPort, timeouts);
+      CredentialWatch credentials = new CredentialWatch();
+      engine.addObserver(credentials);
+      EmulatorContext context = new EmulatorContext(engine, verifier, credentials, registry, serverSsl, bindAddress,
+          boss, workers, httpsPort, mqttPort, amqpPort, timeouts);
       ProtocolServer mqtt = startServer(closers, MqttDeviceServer.NAME, mqttPort, MqttDeviceServer::start, context);
       ProtocolServer amqp = startServer(closers, AmqpServer.NAME, amqpPort, AmqpServer::start, context);
       ProtocolServer https = startServer(closers, HttpsServiceServer.NAME, httpsPort, HttpsServiceServer::start,

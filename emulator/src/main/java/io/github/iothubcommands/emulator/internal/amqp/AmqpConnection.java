@@ -2,6 +2,7 @@ package io.github.iothubcommands.emulator.internal.amqp;
 
 import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.emulator.internal.OpenDeadline;
+import io.github.iothubcommands.emulator.internal.auth.CredentialWatch;
 import io.github.iothubcommands.engine.HubEngine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -93,7 +94,10 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private final Collector collector = Proton.collector();
   private final Map<String, DeviceLinks> devices = new HashMap<>();
   private @Nullable Instant serviceGrantExpiry;
-  private final Map<String, Instant> deviceGrantExpiry = new HashMap<>();
+  /** The newest grant of each device on this connection, and the watch that revokes it when it goes stale. */
+  private final Map<String, CbsGrant.Device> deviceGrants = new HashMap<>();
+  private final Map<String, AutoCloseable> grantWatches = new HashMap<>();
+  private final CredentialWatch credentials;
   private @Nullable ScheduledFuture<?> tickTask;
   private long tickDeadline;
   private @Nullable ScheduledFuture<?> wakeups;
@@ -102,8 +106,9 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   /** Closed by us for a protocol violation: input is no longer read. */
   private boolean aborted;
 
-  AmqpConnection(Channel channel, HubEngine engine, CbsAuthority authority) {
+  AmqpConnection(Channel channel, HubEngine engine, CbsAuthority authority, CredentialWatch credentials) {
     this.channel = channel;
+    this.credentials = credentials;
     this.engine = engine;
     this.authority = authority;
     transport.setMaxFrameSize(MAX_FRAME_BYTES); // before anything initialises the transport
@@ -362,7 +367,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
     if (!(link instanceof Receiver) || d.isAborted()) {
       return false;
     }
-    boolean authenticated = serviceGrantExpiry != null || !deviceGrantExpiry.isEmpty();
+    boolean authenticated = serviceGrantExpiry != null || !deviceGrants.isEmpty();
     int limit = authenticated && !(link.getContext() instanceof CbsEndpoint) && link.getContext() != null
         ? MAX_MESSAGE_BYTES : MAX_UNAUTHENTICATED_MESSAGE_BYTES;
     if (d.pending() <= limit) {
@@ -411,6 +416,14 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
     links.forEach(this::closeEndpoint);
     new ArrayList<>(devices.values()).forEach(DeviceLinks::close);
     devices.clear();
+    for (AutoCloseable w : grantWatches.values()) {
+      try {
+        w.close();
+      } catch (Exception e) {
+        LOG.debug("closing a credential watch failed", e);
+      }
+    }
+    grantWatches.clear();
   }
 
   // ---------------------------------------------------------------- routing
@@ -455,9 +468,9 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         return;
       }
       String deviceId = m.group(1);
-      Instant expiry = deviceGrantExpiry.get(deviceId);
-      if (expiry == null || !expiry.isAfter(engine.time().now())) {
-        refuse(link, AmqpError.UNAUTHORIZED_ACCESS, "no valid token for device " + deviceId);
+      if (!grantStands(deviceId)) {
+        refuse(link, AmqpError.UNAUTHORIZED_ACCESS, "no valid token for device " + deviceId
+            + " (none put, expired, or put for a key or registration the device no longer has)");
         return;
       }
       DeviceLinks d = devices.computeIfAbsent(deviceId, id -> new DeviceLinks(id, engine, this));
@@ -509,9 +522,44 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
       serviceGrantExpiry = serviceGrantExpiry == null || s.expiry().isAfter(serviceGrantExpiry)
           ? s.expiry() : serviceGrantExpiry;
     } else if (grant instanceof CbsGrant.Device d) {
-      deviceGrantExpiry.merge(d.deviceId(), d.expiry(), (a, b) -> a.isAfter(b) ? a : b);
+      deviceGrants.put(d.deviceId(), d); // the newest token speaks for the device, renewed or re-keyed
+      grantWatches.computeIfAbsent(d.deviceId(), id -> credentials.watch(id, () -> runOnLoop(() -> revokeIfStale(id))));
     }
     return grant;
+  }
+
+  /**
+   * Whether this connection holds a grant for the device that stands: not expired, and for the registration
+   * and key the device still has.
+   */
+  private boolean grantStands(String deviceId) {
+    CbsGrant.Device g = deviceGrants.get(deviceId);
+    return g != null && g.expiry().isAfter(engine.time().now()) && identityStands(deviceId);
+  }
+
+  /**
+   * Whether the device's grant is for the registration and key it still has. Its expiry is not looked at:
+   * links attached before a token lapses stay (see docs/emulator.md), a changed identity ends them.
+   */
+  boolean identityStands(String deviceId) {
+    CbsGrant.Device g = deviceGrants.get(deviceId);
+    return g != null && g.credential().isCurrent(engine.device(deviceId));
+  }
+
+  /**
+   * Revokes a device's grant once its identity changed (keys, status, or the device created again): its links
+   * detach with {@code amqp:unauthorized-access}, and nothing more reaches it under the old grant.
+   */
+  void revokeIfStale(String deviceId) {
+    if (identityStands(deviceId)) {
+      return;
+    }
+    deviceGrants.remove(deviceId);
+    DeviceLinks d = devices.get(deviceId);
+    if (d != null) {
+      LOG.debug("revoking the AMQP grant of device {}: its keys or registration changed", deviceId);
+      d.detachAll(AmqpError.UNAUTHORIZED_ACCESS, "the token's key or device registration is no longer valid");
+    }
   }
 
   void forget(String deviceId, DeviceLinks links) {

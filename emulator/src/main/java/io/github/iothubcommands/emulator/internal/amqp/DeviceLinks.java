@@ -124,6 +124,10 @@ final class DeviceLinks {
     if (from != session || box == null) {
       return; // the lock lapses and the message returns to the queue
     }
+    if (!connection.identityStands(deviceId)) {
+      connection.revokeIfStale(deviceId); // nothing goes out under a grant whose identity changed
+      return;
+    }
     CloudToDeviceMessage c = dm.message();
     Message m = Proton.message();
     Properties p = new Properties();
@@ -160,6 +164,10 @@ final class DeviceLinks {
     if (from != session || box == null) {
       return; // the call times out
     }
+    if (!connection.identityStands(deviceId)) {
+      connection.revokeIfStale(deviceId);
+      return;
+    }
     UUID correlationId = UUID.randomUUID(); // the SDK parses the correlation id as a UUID
     calls.put(correlationId, request.requestId());
     Message m = Proton.message();
@@ -186,12 +194,16 @@ final class DeviceLinks {
 
   /** The engine ended the session (the device connected elsewhere, was disabled or deleted): detach every link. */
   private void kick(DeviceSession from, String reason) {
-    if (from != session) {
-      return;
+    if (from == session) {
+      detachAll(LINK_STOLEN, reason);
     }
+  }
+
+  /** Detaches every link of the device with {@code condition}; the last one closes its session. */
+  void detachAll(Symbol condition, String reason) {
     for (Link l : new ArrayList<>(links)) {
       if (l.getLocalState() != EndpointState.CLOSED) {
-        l.setCondition(new ErrorCondition(LINK_STOLEN, reason));
+        l.setCondition(new ErrorCondition(condition, reason));
         l.close();
       }
       connection.closeEndpoint(l);

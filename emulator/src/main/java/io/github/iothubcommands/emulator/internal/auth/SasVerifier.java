@@ -20,9 +20,25 @@ import org.slf4j.LoggerFactory;
 public final class SasVerifier {
   private static final Logger LOG = LoggerFactory.getLogger(SasVerifier.class);
 
-  /** The outcome of a check. */
-  public record Result(boolean ok, String reason) {
-    static final Result OK = new Result(true, "ok");
+  /**
+   * The outcome of a check.
+   *
+   * @param ok whether the token was accepted
+   * @param reason why not, never containing the token; {@code ok} if it was
+   * @param credential for an accepted device token, the identity it was checked against; else {@code null}
+   */
+  public record Result(boolean ok, String reason, @Nullable DeviceCredential credential) {
+    static final Result OK = new Result(true, "ok", null);
+
+    /**
+     * A refusal.
+     *
+     * @param ok {@code false}
+     * @param reason why
+     */
+    public Result(boolean ok, String reason) {
+      this(ok, reason, null);
+    }
 
     static Result fail(String reason) {
       return new Result(false, reason);
@@ -184,7 +200,7 @@ public final class SasVerifier {
     }
     for (String key : new String[] {device.get().primaryKey(), device.get().secondaryKey()}) {
       if (key != null && token.signedWith(key)) {
-        return Result.OK;
+        return new Result(true, "ok", new DeviceCredential(deviceId, device.get().generationId(), key));
       }
     }
     return Result.fail("SAS signature does not match a key of device " + deviceId);

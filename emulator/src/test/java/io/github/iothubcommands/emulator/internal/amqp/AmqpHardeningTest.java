@@ -2,13 +2,25 @@ package io.github.iothubcommands.emulator.internal.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.azure.core.credential.AzureSasCredential;
+import com.microsoft.azure.sdk.iot.service.registry.Device;
+import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
+import io.github.iothubcommands.Acknowledgement;
 import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
+import io.github.iothubcommands.spi.CloudToDeviceMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import javax.net.ssl.HttpsURLConnection;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.Symbol;
 import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.amqp.messaging.Properties;
+import org.apache.qpid.proton.amqp.transport.AmqpError;
 import org.apache.qpid.proton.engine.EndpointState;
+import org.apache.qpid.proton.engine.Receiver;
 import org.apache.qpid.proton.engine.Sender;
 import org.apache.qpid.proton.message.Message;
 import org.jspecify.annotations.Nullable;
@@ -78,5 +90,83 @@ class AmqpHardeningTest {
     c.send(intake, message("/devices/d1/messages/devicebound", AmqpConnection.MAX_MESSAGE_BYTES + 1024));
     assertThat(closedWith(c)).isEqualTo(Symbol.valueOf("amqp:link:message-size-exceeded"));
     assertThat(hub.engine.device("d1").orElseThrow().cloudToDeviceMessageCount()).isZero();
+  }
+
+  /** A hub with d1 and a raw connection that put a token signed with d1's primary key. */
+  private RawAmqpClient authenticatedD1() throws Exception {
+    hub = new AmqpTestHub(AmqpTestHub.FAST_FEEDBACK, "d1");
+    HttpsURLConnection.setDefaultSSLSocketFactory(hub.emulator.sslContext().getSocketFactory());
+    RawAmqpClient c = connect();
+    assertThat(c.authenticateDevice(EmulatorRuntime.DEVICE_HOST, "d1", primaryKey("d1"))).isEqualTo(200);
+    return c;
+  }
+
+  private String primaryKey(String deviceId) {
+    return hub.engine.device(deviceId).orElseThrow().primaryKey();
+  }
+
+  private RegistryClient registry() {
+    return new RegistryClient(hub.emulator.httpsHost(), new AzureSasCredential(hub.emulator.serviceSasToken()));
+  }
+
+  private CloudToDeviceMessage c2d(String messageId) {
+    return CloudToDeviceMessage.builder().deviceId("d1").messageId(messageId)
+        .payload("{}".getBytes(StandardCharsets.UTF_8), "application/json").properties(Map.of())
+        .acknowledgement(Acknowledgement.NONE).expiryTime(Instant.now().plusSeconds(600)).build();
+  }
+
+  @Test
+  void grantDoesNotSurviveTheDeviceBeingDeletedAndCreatedAgain() throws Exception {
+    RawAmqpClient c = authenticatedD1();
+    RegistryClient registry = registry();
+    registry.removeDevice("d1");
+    registry.addDevice(new Device("d1")); // same id, new generation, new keys
+    hub.engine.enqueue(c2d("for-the-new-d1"));
+
+    Receiver messages = c.receiver("/devices/d1/messages/devicebound", 10);
+    assertThat(c.awaitAttached(messages)).isEqualTo(EndpointState.CLOSED);
+    assertThat((Object) messages.getRemoteCondition().getCondition()).isEqualTo(AmqpError.UNAUTHORIZED_ACCESS);
+    assertThat(c.receive(messages, Duration.ofMillis(500))).isNull();
+    assertThat(hub.engine.device("d1").orElseThrow().cloudToDeviceMessageCount()).isEqualTo(1);
+  }
+
+  @Test
+  void keyChangeDetachesTheLinksOfAGrantIssuedForTheOldKeyAndRefusesNewOnes() throws Exception {
+    RawAmqpClient c = authenticatedD1();
+    Receiver messages = c.receiver("/devices/d1/messages/devicebound", 10);
+    assertThat(c.awaitAttached(messages)).isEqualTo(EndpointState.ACTIVE);
+
+    RegistryClient registry = registry();
+    Device d1 = registry.getDevice("d1");
+    d1.getSymmetricKey().setPrimaryKey(AmqpTestHub.newKey());
+    d1.getSymmetricKey().setSecondaryKey(AmqpTestHub.newKey());
+    registry.updateDevice(d1);
+
+    assertThat(c.await(() -> messages.getRemoteState() == EndpointState.CLOSED, RawAmqpClient.TIMEOUT))
+        .as("the hub detaches the link attached under the old key").isTrue();
+    assertThat((Object) messages.getRemoteCondition().getCondition()).isEqualTo(AmqpError.UNAUTHORIZED_ACCESS);
+    hub.engine.enqueue(c2d("after-the-change"));
+    Receiver again = c.receiver("/devices/d1/messages/devicebound", 10);
+    assertThat(c.awaitAttached(again)).isEqualTo(EndpointState.CLOSED);
+    assertThat(hub.engine.device("d1").orElseThrow().connected()).isFalse();
+
+    // a token signed with the new key is a new grant on the same connection
+    assertThat(c.authenticateDevice(EmulatorRuntime.DEVICE_HOST, "d1", primaryKey("d1"))).isEqualTo(200);
+    Receiver renewed = c.receiver("/devices/d1/messages/devicebound", 10);
+    assertThat(c.awaitAttached(renewed)).isEqualTo(EndpointState.ACTIVE);
+    assertThat(c.receive(renewed, RawAmqpClient.TIMEOUT)).isNotNull();
+  }
+
+  @Test
+  void changingTheKeyTheTokenWasNotSignedWithKeepsTheGrant() throws Exception {
+    RawAmqpClient c = authenticatedD1();
+    Receiver messages = c.receiver("/devices/d1/messages/devicebound", 10);
+    assertThat(c.awaitAttached(messages)).isEqualTo(EndpointState.ACTIVE);
+
+    hub.engine.updateDeviceKeys("d1", primaryKey("d1"), AmqpTestHub.newKey()); // secondary only
+    hub.engine.enqueue(c2d("still-yours"));
+    Message m = c.receive(messages, RawAmqpClient.TIMEOUT);
+    assertThat(m).isNotNull();
+    assertThat(m.getProperties().getMessageId()).isEqualTo("still-yours");
   }
 }
