@@ -98,6 +98,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private final Map<String, CbsGrant.Device> deviceGrants = new HashMap<>();
   private final Map<String, AutoCloseable> grantWatches = new HashMap<>();
   private final CredentialWatch credentials;
+  private final MethodCalls calls;
   private @Nullable ScheduledFuture<?> tickTask;
   private long tickDeadline;
   private @Nullable ScheduledFuture<?> wakeups;
@@ -106,8 +107,10 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   /** Closed by us for a protocol violation: input is no longer read. */
   private boolean aborted;
 
-  AmqpConnection(Channel channel, HubEngine engine, CbsAuthority authority, CredentialWatch credentials) {
+  AmqpConnection(Channel channel, HubEngine engine, CbsAuthority authority, CredentialWatch credentials,
+      MethodCalls calls) {
     this.channel = channel;
+    this.calls = calls;
     this.credentials = credentials;
     this.engine = engine;
     this.authority = authority;
@@ -473,7 +476,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
             + " (none put, expired, or put for a key or registration the device no longer has)");
         return;
       }
-      DeviceLinks d = devices.computeIfAbsent(deviceId, id -> new DeviceLinks(id, engine, this));
+      DeviceLinks d = devices.computeIfAbsent(deviceId, id -> new DeviceLinks(id, engine, this, calls));
       accept(link);
       try {
         d.attach(m.group(2), link);

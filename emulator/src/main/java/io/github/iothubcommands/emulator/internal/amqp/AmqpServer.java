@@ -31,10 +31,11 @@ public final class AmqpServer {
   public static ProtocolServer start(EmulatorContext context) throws InterruptedException {
     HubEngine engine = context.engine();
     CbsAuthority authority = new CbsAuthority(context.verifier());
+    MethodCalls calls = new MethodCalls(); // per device, across connections
     // Each feedback link subscribes to the engine while it is attached: nothing to release here.
     return NettyServer.bind(context, NAME, context.amqpPort(), ch -> ch.pipeline()
         .addLast(OpenDeadline.NAME, new OpenDeadline(context.timeouts().handshake(), "TLS handshake and AMQP Open"))
         .addLast("tls", context.tlsHandler(ch))
-        .addLast("amqp", new AmqpConnection(ch, engine, authority, context.credentials())));
+        .addLast("amqp", new AmqpConnection(ch, engine, authority, context.credentials(), calls)));
   }
 }

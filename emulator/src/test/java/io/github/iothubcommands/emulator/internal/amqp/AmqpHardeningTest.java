@@ -3,6 +3,7 @@ package io.github.iothubcommands.emulator.internal.amqp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.core.credential.AzureSasCredential;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import io.github.iothubcommands.Acknowledgement;
@@ -12,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
 import org.apache.qpid.proton.Proton;
 import org.apache.qpid.proton.amqp.Binary;
@@ -168,5 +171,36 @@ class AmqpHardeningTest {
     Message m = c.receive(messages, RawAmqpClient.TIMEOUT);
     assertThat(m).isNotNull();
     assertThat(m.getProperties().getMessageId()).isEqualTo("still-yours");
+  }
+
+  /** Attaches both method links of d1 and returns the request link. */
+  private static Receiver methodLinks(RawAmqpClient c, Sender[] responses) throws Exception {
+    Receiver requests = c.receiver("/devices/d1/methods/devicebound", 10);
+    responses[0] = c.sender("/devices/d1/methods/devicebound");
+    assertThat(c.awaitAttached(requests)).isEqualTo(EndpointState.ACTIVE);
+    assertThat(c.awaitAttached(responses[0])).isEqualTo(EndpointState.ACTIVE);
+    return requests;
+  }
+
+  @Test
+  void deviceThatReconnectsMidMethodAnswersOnItsNewConnectionAndTheCallerGetsTheReply() throws Exception {
+    RawAmqpClient first = authenticatedD1();
+    Sender[] responses = new Sender[1];
+    Receiver requests = methodLinks(first, responses);
+    CompletableFuture<DirectMethodResponse> call = hub.invokeRebootOnD1();
+    Message request = first.receive(requests, RawAmqpClient.TIMEOUT);
+    assertThat(request).isNotNull();
+    first.close(); // the device drops its connection before it answers
+
+    RawAmqpClient second = connect();
+    assertThat(second.authenticateDevice(EmulatorRuntime.DEVICE_HOST, "d1", primaryKey("d1"))).isEqualTo(200);
+    methodLinks(second, responses);
+    Message reply = RawAmqpClient.methodReply(request, 200, "{\"rebooted\":true}".getBytes(StandardCharsets.UTF_8));
+    second.send(responses[0], reply);
+    second.await(call::isDone, RawAmqpClient.TIMEOUT);
+
+    DirectMethodResponse response = call.get(1, TimeUnit.SECONDS);
+    assertThat(response.getStatus()).isEqualTo(200);
+    assertThat(response.getPayloadAsJsonString()).isEqualTo("{\"rebooted\":true}");
   }
 }
