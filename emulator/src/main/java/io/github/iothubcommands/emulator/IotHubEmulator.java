@@ -24,9 +24,24 @@ import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A running local IoT Hub emulator: the testkit's {@link HubEngine} behind IoT Hub's HTTPS (direct
- * methods, registry) and MQTT (devices) protocols, on loopback, so the unmodified Azure IoT SDK clients
- * connect to it. Start one with {@link #builder()}; close it to stop every server.
+ * A running local IoT Hub emulator: the testkit's {@link HubEngine} behind IoT Hub's protocols, on
+ * loopback, so the unmodified Azure IoT SDK clients connect to it. Start one with {@link #builder()}; close
+ * it to stop every server. Its front doors:
+ *
+ * <ul>
+ *   <li>HTTPS ({@link #httpsPort()}, default {@value #DEFAULT_HTTPS_PORT}): direct methods and the device
+ *       registry, for {@code DirectMethodsClient} and {@code RegistryClient};
+ *   <li>AMQPS ({@link #amqpPort()}, {@value #DEFAULT_AMQP_PORT}): cloud-to-device intake and feedback for
+ *       {@code MessagingClient} and {@code MessageFeedbackProcessorClient}; C2D delivery and direct methods
+ *       for {@code DeviceClient} over AMQPS; claims-based security (put-token on {@code $cbs});
+ *   <li>MQTT 3.1.1 over TLS ({@link #mqttPort()}, {@value #DEFAULT_MQTT_PORT}): C2D delivery and direct
+ *       methods for {@code DeviceClient} over MQTT.
+ * </ul>
+ *
+ * <p>Each front door refuses what IoT Hub refuses and bounds what a peer can make it hold or wait for:
+ * message and body sizes, header sizes, handshake, request and idle timeouts ({@link
+ * Builder#handshakeTimeout}, {@link Builder#requestTimeout}, {@link Builder#idleTimeout}); see the
+ * "Limits and protections" table of {@code docs/emulator.md}.
  *
  * <pre>{@code
  * try (IotHubEmulator hub = IotHubEmulator.builder().devices("d1", "d2").start()) {
