@@ -15,7 +15,8 @@ public final class Validation {
   public static final int MAX_COMPONENT_LENGTH = 64;
   /** The punctuation IoT Hub allows in a device id besides ASCII letters and digits. */
   public static final String DEVICE_ID_PUNCTUATION = "-.+%_#*?!(),:=@$'";
-  private static final String NAME_FORBIDDEN = "/?#+*$";
+  /** Characters a command (direct method) name must not contain. */
+  public static final String NAME_FORBIDDEN = "/?#+*$";
 
   private Validation() {}
 
@@ -61,6 +62,21 @@ public final class Validation {
             "character " + describe(v.charAt(i)) + " at index " + i);
       }
     }
+    return v;
+  }
+
+  /**
+   * A direct method's wire name, as {@link Command#wireName()} builds it: a command name, or {@code
+   * component*name} with a DTDL component name before the only {@code *}.
+   */
+  public static String methodWireName(String field, @Nullable String value) {
+    String v = notNull(field, value);
+    int star = v.indexOf('*');
+    if (star < 0) {
+      return commandName(field, v);
+    }
+    componentName(field + "'s component (before '*')", v.substring(0, star));
+    commandName(field + "'s name (after '*')", v.substring(star + 1));
     return v;
   }
 

@@ -3,12 +3,14 @@ package io.github.iothubcommands.emulator;
 import io.github.iothubcommands.DeviceId;
 import io.github.iothubcommands.emulator.internal.DeviceRegistry;
 import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
+import io.github.iothubcommands.emulator.internal.Timeouts;
 import io.github.iothubcommands.emulator.internal.tls.TlsMaterial;
 import io.github.iothubcommands.engine.HubEngine;
 import io.github.iothubcommands.engine.HubLimits;
 import io.github.iothubcommands.engine.HubTier;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -22,9 +24,24 @@ import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A running local IoT Hub emulator: the testkit's {@link HubEngine} behind IoT Hub's HTTPS (direct
- * methods, registry) and MQTT (devices) protocols, on loopback, so the unmodified Azure IoT SDK clients
- * connect to it. Start one with {@link #builder()}; close it to stop every server.
+ * A running local IoT Hub emulator: the testkit's {@link HubEngine} behind IoT Hub's protocols, on
+ * loopback, so the unmodified Azure IoT SDK clients connect to it. Start one with {@link #builder()}; close
+ * it to stop every server. Its front doors:
+ *
+ * <ul>
+ *   <li>HTTPS ({@link #httpsPort()}, default {@value #DEFAULT_HTTPS_PORT}): direct methods and the device
+ *       registry, for {@code DirectMethodsClient} and {@code RegistryClient};
+ *   <li>AMQPS ({@link #amqpPort()}, {@value #DEFAULT_AMQP_PORT}): cloud-to-device intake and feedback for
+ *       {@code MessagingClient} and {@code MessageFeedbackProcessorClient}; C2D delivery and direct methods
+ *       for {@code DeviceClient} over AMQPS; claims-based security (put-token on {@code $cbs});
+ *   <li>MQTT 3.1.1 over TLS ({@link #mqttPort()}, {@value #DEFAULT_MQTT_PORT}): C2D delivery and direct
+ *       methods for {@code DeviceClient} over MQTT.
+ * </ul>
+ *
+ * <p>Each front door refuses what IoT Hub refuses and bounds what a peer can make it hold or wait for:
+ * message and body sizes, header sizes, handshake, request and idle timeouts ({@link
+ * Builder#handshakeTimeout}, {@link Builder#requestTimeout}, {@link Builder#idleTimeout}); see the
+ * "Limits and protections" table of {@code docs/emulator.md}.
  *
  * <pre>{@code
  * try (IotHubEmulator hub = IotHubEmulator.builder().devices("d1", "d2").start()) {
@@ -47,6 +64,14 @@ public final class IotHubEmulator implements AutoCloseable {
   public static final int DEFAULT_AMQP_PORT = 5671;
   /** The hub name used unless {@link Builder#hubName(String)} says otherwise. */
   public static final String DEFAULT_HUB_NAME = "iothub-emulator";
+  /** How long a new connection has for TLS and its protocol's opening, unless {@link Builder#handshakeTimeout}. */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Timeouts.DEFAULTS.handshake();
+  /** How long an HTTPS request may take to arrive, unless {@link Builder#requestTimeout}. */
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Timeouts.DEFAULTS.request();
+  /** How long an HTTPS connection may stay idle, unless {@link Builder#idleTimeout}. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Timeouts.DEFAULTS.idle();
+  /** The longest timeout the builder takes. */
+  public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
   private final EmulatorRuntime runtime;
 
@@ -244,6 +269,9 @@ public final class IotHubEmulator implements AutoCloseable {
     private int units;
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private @Nullable Path workDirectory;
+    private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+    private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
     private Builder() {}
 
@@ -387,6 +415,46 @@ public final class IotHubEmulator implements AutoCloseable {
     }
 
     /**
+     * Sets how long a new connection has, from its TCP accept, to finish the TLS handshake and open its
+     * protocol: AMQP header, SASL and Open on AMQPS, CONNECT on MQTT (the TLS handshake alone on HTTPS).
+     * A peer that has not by then is disconnected, however many bytes it trickled meanwhile.
+     *
+     * @param timeout more than zero and at most {@link #MAX_TIMEOUT}; default {@link #DEFAULT_HANDSHAKE_TIMEOUT}
+     * @return this builder
+     * @throws IllegalArgumentException if the timeout is zero, negative or more than {@link #MAX_TIMEOUT}
+     */
+    public Builder handshakeTimeout(Duration timeout) {
+      handshakeTimeout = checkTimeout("handshakeTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets how long an HTTPS request may take from its first byte to its last (request line, headers and
+     * body). A request not complete by then is cut: its connection closes.
+     *
+     * @param timeout more than zero and at most {@link #MAX_TIMEOUT}; default {@link #DEFAULT_REQUEST_TIMEOUT}
+     * @return this builder
+     * @throws IllegalArgumentException if the timeout is zero, negative or more than {@link #MAX_TIMEOUT}
+     */
+    public Builder requestTimeout(Duration timeout) {
+      requestTimeout = checkTimeout("requestTimeout", timeout);
+      return this;
+    }
+
+    /**
+     * Sets how long an HTTPS connection may stay open with no request in flight; a direct method waiting
+     * for its device is in flight, however long it waits.
+     *
+     * @param timeout more than zero and at most {@link #MAX_TIMEOUT}; default {@link #DEFAULT_IDLE_TIMEOUT}
+     * @return this builder
+     * @throws IllegalArgumentException if the timeout is zero, negative or more than {@link #MAX_TIMEOUT}
+     */
+    public Builder idleTimeout(Duration timeout) {
+      idleTimeout = checkTimeout("idleTimeout", timeout);
+      return this;
+    }
+
+    /**
      * Starts the emulator: generates the TLS certificate, registers the devices and binds every server.
      *
      * @return the running emulator
@@ -396,7 +464,16 @@ public final class IotHubEmulator implements AutoCloseable {
     public IotHubEmulator start() {
       HubLimits effective = tier == null ? limits : limits.toBuilder().tier(tier, units).build();
       return new IotHubEmulator(EmulatorRuntime.start(hubName, List.copyOf(devices), effective, bindAddress,
-          httpsPort, mqttPort, amqpPort, workDirectory));
+          httpsPort, mqttPort, amqpPort, workDirectory, new Timeouts(handshakeTimeout, requestTimeout, idleTimeout)));
+    }
+
+    private static Duration checkTimeout(String field, Duration timeout) {
+      Objects.requireNonNull(timeout, field);
+      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
+        throw new IllegalArgumentException(field + " must be more than 0 and at most " + MAX_TIMEOUT.toHours()
+            + " h, but was " + timeout);
+      }
+      return timeout;
     }
 
     private static int checkPort(String field, int port) {

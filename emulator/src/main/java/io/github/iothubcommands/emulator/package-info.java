@@ -4,9 +4,26 @@
  * io.github.iothubcommands.emulator.IotHubEmulator#builder()} or from the command line ({@code java -jar
  * iothub-commands-emulator-VERSION-all.jar --devices d1,d2}); see {@code docs/emulator.md}.
  *
- * <p>Front doors: HTTPS (default port 8443) for direct methods and the device registry; MQTT 3.1.1 over
- * TLS on 8883 for devices (connect with SAS, cloud-to-device delivery, direct method requests and
- * replies). Shared access signatures are verified for real (HMAC-SHA256, resource, expiry).
+ * <p>Front doors, each behind TLS with a certificate generated at start:
+ *
+ * <ul>
+ *   <li><b>HTTPS</b> (default port 8443, configurable) for the service SDK's {@code DirectMethodsClient} and
+ *       {@code RegistryClient}: direct methods ({@code POST /twins/{id}/methods}) and the device registry
+ *       ({@code GET/PUT/DELETE /devices/{id}}); a service SAS token for the {@code iothubowner} policy.
+ *   <li><b>AMQPS</b> (port 5671, which the SDKs always dial) for the service SDK's {@code MessagingClient}
+ *       (cloud-to-device intake) and {@code MessageFeedbackProcessorClient} (feedback), and for the device
+ *       SDK over {@code IotHubClientProtocol.AMQPS} (C2D delivery with complete / abandon / reject, direct
+ *       methods); SASL ANONYMOUS, then claims-based security: a put-token on {@code $cbs} grants a service
+ *       policy's or one device's rights on that connection.
+ *   <li><b>MQTT 3.1.1</b> over TLS (port 8883, which the device SDK always dials) for the device SDK over
+ *       {@code IotHubClientProtocol.MQTT}: connect with SAS, C2D delivery, direct method requests and
+ *       replies.
+ * </ul>
+ *
+ * <p>Shared access signatures are verified for real (HMAC-SHA256, resource, expiry), and what a device token
+ * authorized ends when the device's keys or registration change. Every front door bounds what a peer can
+ * make it hold and how long it can idle before it has opened (sizes, timeouts: the "Limits and protections"
+ * table of {@code docs/emulator.md}).
  *
  * <p>Threading model: one Netty acceptor thread and two Netty event loops serve every connection of every
  * front door; a connection stays on one event loop. The front doors only translate between the wire and

@@ -3,6 +3,7 @@ package io.github.iothubcommands.emulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -37,5 +38,18 @@ class IotHubEmulatorBuilderTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("hubName must be 3 to 50 letters, digits and hyphens, not starting or ending with a hyphen,"
             + " but was '-x'");
+  }
+
+  @Test
+  void timeoutThatIsNotPositiveOrPastAnHourIsRefusedNamingFieldRuleAndValue() {
+    assertThatThrownBy(() -> IotHubEmulator.builder().handshakeTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("handshakeTimeout must be more than 0 and at most 1 h, but was PT0S");
+    assertThatThrownBy(() -> IotHubEmulator.builder().requestTimeout(Duration.ofSeconds(-1)))
+        .hasMessage("requestTimeout must be more than 0 and at most 1 h, but was PT-1S");
+    assertThatThrownBy(() -> IotHubEmulator.builder().idleTimeout(Duration.ofHours(2)))
+        .hasMessage("idleTimeout must be more than 0 and at most 1 h, but was PT2H");
+    assertThat(IotHubEmulator.builder().handshakeTimeout(Duration.ofMillis(1)).idleTimeout(Duration.ofHours(1)))
+        .isNotNull();
   }
 }

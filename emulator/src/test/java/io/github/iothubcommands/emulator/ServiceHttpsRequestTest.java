@@ -12,19 +12,10 @@ import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
-import io.github.iothubcommands.engine.DeliveredMessage;
-import io.github.iothubcommands.engine.DeviceEndpoint;
 import io.github.iothubcommands.engine.DeviceSession;
-import io.github.iothubcommands.engine.MethodRequest;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.HttpsURLConnection;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
@@ -105,18 +96,9 @@ class ServiceHttpsRequestTest {
 
   @Test
   void methodReplyTheHttpsAnswerCannotCarryIsA500NotASilence() throws Exception {
-    AtomicReference<DeviceSession> session = new AtomicReference<>();
-    session.set(hub.engine().connect("d1", new DeviceEndpoint() {
-      @Override
-      public void deliverMessage(DeliveredMessage message) {}
-
-      @Override
-      public void invokeMethod(MethodRequest request) {
-        session.get().respond(request.requestId(), 200, "{not json"); // breaks the engine's contract
-      }
-    }));
+    DeviceSession session = MethodDevice.connect(hub.engine(), "d1",
+        (s, request) -> s.respond(request.requestId(), 200, "{not json")); // breaks the engine's contract
     try {
-      session.get().subscribeMethods();
       DirectMethodsClient methods = new DirectMethodsClient(hub.httpsHost(),
           new AzureSasCredential(hub.serviceSasToken()));
       CompletableFuture<Object> call = CompletableFuture.supplyAsync(() -> {
@@ -130,26 +112,12 @@ class ServiceHttpsRequestTest {
       assertThat(call.get(15, TimeUnit.SECONDS)).isInstanceOfSatisfying(IotHubInternalServerErrorException.class,
           e -> assertThat(e.getMessage()).contains("internal error").doesNotContain("not json"));
     } finally {
-      session.get().close();
+      session.close();
     }
   }
 
   /** Sends one request over a plain TLS socket and returns the response's status line, or null if none came. */
   static @Nullable String statusLine(String requestLine, String... headers) throws IOException {
-    try (Socket s = hub.sslContext().getSocketFactory().createSocket("127.0.0.1", hub.httpsPort())) {
-      s.setSoTimeout(10_000);
-      StringBuilder req = new StringBuilder(requestLine).append(" HTTP/1.1\r\n")
-          .append("Host: localhost\r\n")
-          .append("Authorization: ").append(hub.serviceSasToken()).append("\r\n")
-          .append("Content-Length: 0\r\n")
-          .append("Connection: close\r\n");
-      for (String h : headers) {
-        req.append(h).append("\r\n");
-      }
-      OutputStream out = s.getOutputStream();
-      out.write(req.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII)).readLine();
-    }
+    return RawHttps.exchange(hub, RawHttps.request(hub, requestLine, "", headers)).statusLine();
   }
 }

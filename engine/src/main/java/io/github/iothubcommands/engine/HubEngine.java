@@ -92,7 +92,7 @@ public final class HubEngine implements AutoCloseable {
   }
 
   /**
-   * Replaces a device's keys.
+   * Replaces a device's keys; observers hear of it ({@link HubObserver#deviceUpdated}).
    *
    * @param deviceId the device id
    * @param primaryKey the new primary key, or {@code null}
@@ -101,7 +101,15 @@ public final class HubEngine implements AutoCloseable {
    * @throws HubException {@link HubError#DEVICE_NOT_FOUND} if no such device
    */
   public DeviceInfo updateDeviceKeys(String deviceId, @Nullable String primaryKey, @Nullable String secondaryKey) {
-    return registry.updateKeys(deviceId, primaryKey, secondaryKey);
+    DeviceInfo info = registry.updateKeys(deviceId, primaryKey, secondaryKey);
+    tellUpdated(info);
+    return info;
+  }
+
+  private void tellUpdated(DeviceInfo info) {
+    for (HubObserver o : state.observers) {
+      o.deviceUpdated(info);
+    }
   }
 
   /**
@@ -117,14 +125,19 @@ public final class HubEngine implements AutoCloseable {
   public DeviceInfo setDeviceEnabled(String deviceId, boolean enabled) {
     List<Runnable> out = new ArrayList<>();
     DeviceInfo info;
+    boolean changed;
     synchronized (state.lock) {
       DeviceState d = registry.existing(deviceId);
+      changed = d.enabled != enabled;
       if (registry.setEnabled(d, enabled)) {
         sessions.end(d, "device disabled", out);
       }
       info = d.info();
     }
     EngineState.run(out);
+    if (changed) {
+      tellUpdated(info);
+    }
     return info;
   }
 

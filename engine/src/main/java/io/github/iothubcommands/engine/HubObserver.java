@@ -36,4 +36,12 @@ public interface HubObserver {
    * @param record the record
    */
   default void feedbackEmitted(io.github.iothubcommands.spi.FeedbackRecord record) {}
+
+  /**
+   * A registration's keys or status changed ({@link HubEngine#updateDeviceKeys}, {@link
+   * HubEngine#setDeviceEnabled}); a front door may end what it authorized with the old ones.
+   *
+   * @param device the registration as it is now
+   */
+  default void deviceUpdated(DeviceInfo device) {}
 }

@@ -1,6 +1,7 @@
 package io.github.iothubcommands.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iothubcommands.Acknowledgement;
@@ -400,5 +401,22 @@ class HubEngineTest {
     List<String> messageIds() {
       return delivered.stream().map(m -> m.message().messageId()).toList();
     }
+  }
+
+  @Test
+  void observersHearOfKeyAndStatusChangesButNotOfAStatusSetToWhatItWas() {
+    List<DeviceInfo> updates = new CopyOnWriteArrayList<>();
+    engine.addObserver(new HubObserver() {
+      @Override
+      public void deviceUpdated(DeviceInfo d) {
+        updates.add(d);
+      }
+    });
+    engine.updateDeviceKeys("d1", "a2V5LTE=", null);
+    engine.setDeviceEnabled("d1", true); // already enabled: no change
+    engine.setDeviceEnabled("d1", false);
+
+    assertThat(updates).extracting(DeviceInfo::primaryKey, DeviceInfo::enabled)
+        .containsExactly(tuple("a2V5LTE=", true), tuple("a2V5LTE=", false));
   }
 }

@@ -20,6 +20,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class DeviceRegistry {
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** Shortest symmetric key IoT Hub accepts, in bytes. */
+  public static final int MIN_KEY_BYTES = 16;
+  /** Longest symmetric key IoT Hub accepts, in bytes. */
+  public static final int MAX_KEY_BYTES = 64;
 
   private final HubEngine engine;
   private final Object lock = new Object();
@@ -63,6 +67,31 @@ public final class DeviceRegistry {
   }
 
   /**
+   * Checks a symmetric key the way IoT Hub does: base64 (RFC 4648, with padding) of 16 to 64 bytes. Every key
+   * a registry request supplies goes through here, so that no authentication later has to compute an HMAC
+   * with a key that cannot be one.
+   *
+   * @param field the key's field name, for the message
+   * @param key the key
+   * @return the key
+   * @throws IllegalArgumentException naming the field and the rule, never the key
+   */
+  public static String checkKey(String field, String key) {
+    byte[] raw;
+    try {
+      raw = Base64.getDecoder().decode(key);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(field + " must be base64 of " + MIN_KEY_BYTES + " to " + MAX_KEY_BYTES
+          + " bytes, but is not base64");
+    }
+    if (raw.length < MIN_KEY_BYTES || raw.length > MAX_KEY_BYTES) {
+      throw new IllegalArgumentException(field + " must be base64 of " + MIN_KEY_BYTES + " to " + MAX_KEY_BYTES
+          + " bytes, but was " + raw.length + " bytes");
+    }
+    return key;
+  }
+
+  /**
    * Registers a device with generated keys, or leaves an existing one unchanged.
    *
    * @param deviceId the device
@@ -94,12 +123,14 @@ public final class DeviceRegistry {
    * @param secondaryKey its secondary key, or {@code null}
    * @param enabled whether it may connect
    * @return the registration
-   * @throws IllegalArgumentException if the id breaks IoT Hub's rule
+   * @throws IllegalArgumentException if the id breaks IoT Hub's rule, or a key given is not a key ({@link
+   *     #checkKey})
    * @throws HubException {@link HubError#DEVICE_ALREADY_EXISTS} if it exists
    */
   public DeviceInfo create(String deviceId, @Nullable String primaryKey, @Nullable String secondaryKey,
       boolean enabled) {
     checkDeviceId(deviceId);
+    checkKeys(primaryKey, secondaryKey);
     synchronized (lock) {
       if (engine.device(deviceId).isPresent()) {
         throw HubException.of(HubError.DEVICE_ALREADY_EXISTS, "A device with id " + deviceId + " is already registered");
@@ -118,10 +149,12 @@ public final class DeviceRegistry {
    * @param enabled the new status, or {@code null} to keep it
    * @param ifMatch {@code *} or the etag the caller read
    * @return the updated registration
+   * @throws IllegalArgumentException if a key given is not a key ({@link #checkKey})
    * @throws HubException {@link HubError#DEVICE_NOT_FOUND} if no such device, {@link HubError#PRECONDITION_FAILED} on an etag mismatch
    */
   public DeviceInfo update(String deviceId, @Nullable String primaryKey, @Nullable String secondaryKey,
       @Nullable Boolean enabled, String ifMatch) {
+    checkKeys(primaryKey, secondaryKey);
     synchronized (lock) {
       DeviceInfo current = existing(deviceId);
       checkEtag(current, ifMatch);
@@ -158,6 +191,15 @@ public final class DeviceRegistry {
     if (!"*".equals(ifMatch) && !current.etag().equals(ifMatch)) {
       throw HubException.of(HubError.PRECONDITION_FAILED, "If-Match " + ifMatch + " does not match the etag "
           + current.etag() + " of device " + current.deviceId());
+    }
+  }
+
+  private static void checkKeys(@Nullable String primaryKey, @Nullable String secondaryKey) {
+    if (primaryKey != null && !primaryKey.isBlank()) {
+      checkKey("primaryKey", primaryKey);
+    }
+    if (secondaryKey != null && !secondaryKey.isBlank()) {
+      checkKey("secondaryKey", secondaryKey);
     }
   }
 

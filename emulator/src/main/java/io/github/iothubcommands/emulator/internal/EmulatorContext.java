@@ -1,9 +1,12 @@
 package io.github.iothubcommands.emulator.internal;
 
+import io.github.iothubcommands.emulator.internal.auth.CredentialWatch;
 import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
 import io.github.iothubcommands.engine.HubEngine;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetAddress;
 
 /**
@@ -12,6 +15,7 @@ import java.net.InetAddress;
  *
  * @param engine the hub engine (thread-safe, own lock)
  * @param verifier checks service and device SAS tokens
+ * @param credentials tells connections when the keys or status they were authorized with change
  * @param registry the registry view over the engine
  * @param serverSsl the Netty server TLS context of the emulator's identity
  * @param bindAddress the address servers listen on (loopback by default)
@@ -20,10 +24,12 @@ import java.net.InetAddress;
  * @param httpsPort the HTTPS port asked for (0: any)
  * @param mqttPort the MQTT port asked for (0: any)
  * @param amqpPort the AMQPS port asked for (0: any)
+ * @param timeouts how long the front doors wait for peers
  */
 public record EmulatorContext(
     HubEngine engine,
     SasVerifier verifier,
+    CredentialWatch credentials,
     DeviceRegistry registry,
     SslContext serverSsl,
     InetAddress bindAddress,
@@ -31,4 +37,18 @@ public record EmulatorContext(
     EventLoopGroup workerGroup,
     int httpsPort,
     int mqttPort,
-    int amqpPort) {}
+    int amqpPort,
+    Timeouts timeouts) {
+
+  /**
+   * A TLS handler for a new connection whose handshake must end within {@link Timeouts#handshake()}.
+   *
+   * @param ch the connection
+   * @return the handler, first in its pipeline after the open deadline
+   */
+  public SslHandler tlsHandler(Channel ch) {
+    SslHandler tls = serverSsl.newHandler(ch.alloc());
+    tls.setHandshakeTimeoutMillis(timeouts.handshake().toMillis());
+    return tls;
+  }
+}

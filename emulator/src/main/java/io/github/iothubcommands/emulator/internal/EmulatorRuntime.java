@@ -1,6 +1,7 @@
 package io.github.iothubcommands.emulator.internal;
 
 import io.github.iothubcommands.emulator.internal.amqp.AmqpServer;
+import io.github.iothubcommands.emulator.internal.auth.CredentialWatch;
 import io.github.iothubcommands.emulator.internal.auth.SasToken;
 import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
 import io.github.iothubcommands.emulator.internal.https.HttpsServiceServer;
@@ -89,11 +90,13 @@ public final class EmulatorRuntime implements AutoCloseable {
    * @param mqttPort MQTT port (0: any)
    * @param amqpPort AMQPS port (0: any)
    * @param workDirectory where the trust store goes, or {@code null} for a temporary directory deleted on close
+   * @param timeouts how long the front doors wait for peers
    * @return the running emulator
    * @throws IllegalStateException if a port cannot be bound or the TLS material cannot be made or written
    */
   public static EmulatorRuntime start(String hubName, List<String> deviceIds, HubLimits limits,
-      InetAddress bindAddress, int httpsPort, int mqttPort, int amqpPort, @Nullable Path workDirectory) {
+      InetAddress bindAddress, int httpsPort, int mqttPort, int amqpPort, @Nullable Path workDirectory,
+      Timeouts timeouts) {
     Deque<Runnable> closers = new ArrayDeque<>();
     try {
       Path dir = workDirectory != null ? workDirectory : temporaryDirectory(closers);
@@ -114,8 +117,10 @@ public final class EmulatorRuntime implements AutoCloseable {
       Set<String> hosts = Set.of(SERVICE_HOST, DEVICE_HOST,
           hubName.toLowerCase(Locale.ROOT) + ".azure-devices.net");
       SasVerifier verifier = new SasVerifier(engine, hosts, Map.of(POLICY_NAME, policyKey));
-      EmulatorContext context = new EmulatorContext(engine, verifier, registry, serverSsl, bindAddress, boss,
-          workers, httpsPort, mqttPort, amqpPort);
+      CredentialWatch credentials = new CredentialWatch();
+      engine.addObserver(credentials);
+      EmulatorContext context = new EmulatorContext(engine, verifier, credentials, registry, serverSsl, bindAddress,
+          boss, workers, httpsPort, mqttPort, amqpPort, timeouts);
       ProtocolServer mqtt = startServer(closers, MqttDeviceServer.NAME, mqttPort, MqttDeviceServer::start, context);
       ProtocolServer amqp = startServer(closers, AmqpServer.NAME, amqpPort, AmqpServer::start, context);
       ProtocolServer https = startServer(closers, HttpsServiceServer.NAME, httpsPort, HttpsServiceServer::start,

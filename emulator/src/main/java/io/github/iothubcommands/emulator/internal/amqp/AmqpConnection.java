@@ -1,6 +1,8 @@
 package io.github.iothubcommands.emulator.internal.amqp;
 
 import io.github.iothubcommands.HubException;
+import io.github.iothubcommands.emulator.internal.OpenDeadline;
+import io.github.iothubcommands.emulator.internal.auth.CredentialWatch;
 import io.github.iothubcommands.engine.HubEngine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -27,6 +29,7 @@ import org.apache.qpid.proton.amqp.transport.AmqpError;
 import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Collector;
 import org.apache.qpid.proton.engine.Connection;
+import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Event;
 import org.apache.qpid.proton.engine.Link;
@@ -63,6 +66,23 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
    * {@code stop()} at once instead of after up to 3.1 s.
    */
   static final long WAKEUP_PERIOD_MILLIS = 200;
+  /**
+   * Largest frame the peer may send, advertised in Open (IoT Hub's figure); proton closes the connection on a
+   * bigger one instead of buffering it. Bigger messages span several transfer frames.
+   */
+  static final int MAX_FRAME_BYTES = 64 * 1024;
+  /**
+   * Largest message on an authenticated link: IoT Hub's 256 KB device-to-cloud limit (the larger of its
+   * message limits; C2D is 64 KB and a method reply 128 KB) with room for the envelope. A C2D message past
+   * 64 KB but under this is refused by the engine as too large, on a link that stays up.
+   */
+  static final int MAX_MESSAGE_BYTES = 256 * 1024 + 16 * 1024;
+  /**
+   * Largest message on {@code $cbs}, and on any link of a connection that has no grant yet: a put-token
+   * request holds a token of a few hundred bytes.
+   */
+  static final int MAX_UNAUTHENTICATED_MESSAGE_BYTES = 16 * 1024;
+  private static final Symbol MESSAGE_SIZE_EXCEEDED = Symbol.valueOf("amqp:link:message-size-exceeded");
   /** An empty AMQP frame (size 8, doff 2, type AMQP, channel 0): a heartbeat, legal at any time after Open. */
   private static final byte[] EMPTY_FRAME = {0, 0, 0, 8, 2, 0, 0, 0};
 
@@ -74,17 +94,27 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private final Collector collector = Proton.collector();
   private final Map<String, DeviceLinks> devices = new HashMap<>();
   private @Nullable Instant serviceGrantExpiry;
-  private final Map<String, Instant> deviceGrantExpiry = new HashMap<>();
+  /** The newest grant of each device on this connection, and the watch that revokes it when it goes stale. */
+  private final Map<String, CbsGrant.Device> deviceGrants = new HashMap<>();
+  private final Map<String, AutoCloseable> grantWatches = new HashMap<>();
+  private final CredentialWatch credentials;
+  private final MethodCalls calls;
   private @Nullable ScheduledFuture<?> tickTask;
   private long tickDeadline;
   private @Nullable ScheduledFuture<?> wakeups;
   private boolean closing;
   private boolean cleanedUp;
+  /** Closed by us for a protocol violation: input is no longer read. */
+  private boolean aborted;
 
-  AmqpConnection(Channel channel, HubEngine engine, CbsAuthority authority) {
+  AmqpConnection(Channel channel, HubEngine engine, CbsAuthority authority, CredentialWatch credentials,
+      MethodCalls calls) {
     this.channel = channel;
+    this.calls = calls;
+    this.credentials = credentials;
     this.engine = engine;
     this.authority = authority;
+    transport.setMaxFrameSize(MAX_FRAME_BYTES); // before anything initialises the transport
     transport.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
     Sasl sasl = transport.sasl();
     sasl.server();
@@ -100,7 +130,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     ByteBuf buf = (ByteBuf) msg;
     try {
-      while (buf.isReadable() && !closing) {
+      while (buf.isReadable() && !closing && !aborted) {
         int capacity = transport.capacity();
         if (capacity < 0) {
           break; // the engine takes no more input
@@ -280,6 +310,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private void handle(Event e) {
     switch (e.getType()) {
       case CONNECTION_REMOTE_OPEN -> {
+        OpenDeadline.opened(channel.pipeline());
         connection.setContainer(CONTAINER_ID);
         connection.open();
       }
@@ -317,6 +348,9 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         }
       }
       case DELIVERY -> {
+        if (tooLarge(e.getLink(), e.getDelivery())) {
+          return;
+        }
         if (e.getLink().getContext() instanceof Endpoint ep) {
           ep.onDelivery(e.getDelivery());
         }
@@ -325,6 +359,44 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
       case TRANSPORT_CLOSED -> cleanUp();
       default -> { }
     }
+  }
+
+  /**
+   * Whether an incoming transfer has grown past what its link may carry; if so the connection is closed
+   * with {@code amqp:link:message-size-exceeded} and no more of its input is read, so that no peer makes the
+   * emulator hold more than one frame past the limit. Checked at each frame of a transfer, partial or not.
+   */
+  private boolean tooLarge(Link link, Delivery d) {
+    if (!(link instanceof Receiver) || d.isAborted()) {
+      return false;
+    }
+    boolean authenticated = serviceGrantExpiry != null || !deviceGrants.isEmpty();
+    int limit = authenticated && !(link.getContext() instanceof CbsEndpoint) && link.getContext() != null
+        ? MAX_MESSAGE_BYTES : MAX_UNAUTHENTICATED_MESSAGE_BYTES;
+    if (d.pending() <= limit) {
+      return false;
+    }
+    abort(MESSAGE_SIZE_EXCEEDED, "a message on link " + link.getName() + " is larger than " + limit + " bytes");
+    return true;
+  }
+
+  /**
+   * Closes the connection with an error and stops reading: whatever the peer sends next is dropped. Called
+   * while an event is handled, so the Close goes out once the current read is processed.
+   */
+  private void abort(Symbol condition, String description) {
+    LOG.info("Closing AMQP connection from {}: {}", channel.remoteAddress(), description);
+    aborted = true;
+    connection.setCondition(new ErrorCondition(condition, description));
+    connection.close();
+    cleanUp();
+    channel.eventLoop().execute(() -> {
+      flush(); // the Close frame
+      if (!closing) {
+        closing = true;
+        channel.writeAndFlush(channel.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+      }
+    });
   }
 
   /** Tells the link's endpoint it is gone, once. */
@@ -347,6 +419,14 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
     links.forEach(this::closeEndpoint);
     new ArrayList<>(devices.values()).forEach(DeviceLinks::close);
     devices.clear();
+    for (AutoCloseable w : grantWatches.values()) {
+      try {
+        w.close();
+      } catch (Exception e) {
+        LOG.debug("closing a credential watch failed", e);
+      }
+    }
+    grantWatches.clear();
   }
 
   // ---------------------------------------------------------------- routing
@@ -391,12 +471,12 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
         return;
       }
       String deviceId = m.group(1);
-      Instant expiry = deviceGrantExpiry.get(deviceId);
-      if (expiry == null || !expiry.isAfter(engine.time().now())) {
-        refuse(link, AmqpError.UNAUTHORIZED_ACCESS, "no valid token for device " + deviceId);
+      if (!grantStands(deviceId)) {
+        refuse(link, AmqpError.UNAUTHORIZED_ACCESS, "no valid token for device " + deviceId
+            + " (none put, expired, or put for a key or registration the device no longer has)");
         return;
       }
-      DeviceLinks d = devices.computeIfAbsent(deviceId, id -> new DeviceLinks(id, engine, this));
+      DeviceLinks d = devices.computeIfAbsent(deviceId, id -> new DeviceLinks(id, engine, this, calls));
       accept(link);
       try {
         d.attach(m.group(2), link);
@@ -445,9 +525,44 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
       serviceGrantExpiry = serviceGrantExpiry == null || s.expiry().isAfter(serviceGrantExpiry)
           ? s.expiry() : serviceGrantExpiry;
     } else if (grant instanceof CbsGrant.Device d) {
-      deviceGrantExpiry.merge(d.deviceId(), d.expiry(), (a, b) -> a.isAfter(b) ? a : b);
+      deviceGrants.put(d.deviceId(), d); // the newest token speaks for the device, renewed or re-keyed
+      grantWatches.computeIfAbsent(d.deviceId(), id -> credentials.watch(id, () -> runOnLoop(() -> revokeIfStale(id))));
     }
     return grant;
+  }
+
+  /**
+   * Whether this connection holds a grant for the device that stands: not expired, and for the registration
+   * and key the device still has.
+   */
+  private boolean grantStands(String deviceId) {
+    CbsGrant.Device g = deviceGrants.get(deviceId);
+    return g != null && g.expiry().isAfter(engine.time().now()) && identityStands(deviceId);
+  }
+
+  /**
+   * Whether the device's grant is for the registration and key it still has. Its expiry is not looked at:
+   * links attached before a token lapses stay (see docs/emulator.md), a changed identity ends them.
+   */
+  boolean identityStands(String deviceId) {
+    CbsGrant.Device g = deviceGrants.get(deviceId);
+    return g != null && g.credential().isCurrent(engine.device(deviceId));
+  }
+
+  /**
+   * Revokes a device's grant once its identity changed (keys, status, or the device created again): its links
+   * detach with {@code amqp:unauthorized-access}, and nothing more reaches it under the old grant.
+   */
+  void revokeIfStale(String deviceId) {
+    if (identityStands(deviceId)) {
+      return;
+    }
+    deviceGrants.remove(deviceId);
+    DeviceLinks d = devices.get(deviceId);
+    if (d != null) {
+      LOG.debug("revoking the AMQP grant of device {}: its keys or registration changed", deviceId);
+      d.detachAll(AmqpError.UNAUTHORIZED_ACCESS, "the token's key or device registration is no longer valid");
+    }
   }
 
   void forget(String deviceId, DeviceLinks links) {

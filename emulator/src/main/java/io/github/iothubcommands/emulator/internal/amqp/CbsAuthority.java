@@ -1,5 +1,6 @@
 package io.github.iothubcommands.emulator.internal.amqp;
 
+import io.github.iothubcommands.emulator.internal.auth.DeviceCredential;
 import io.github.iothubcommands.emulator.internal.auth.SasToken;
 import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
 import java.time.Instant;
@@ -45,6 +46,8 @@ final class CbsAuthority {
     }
     String deviceId = resource.substring(at + DEVICES.length());
     SasVerifier.Result r = verifier.checkDevice(deviceId, resource.substring(0, at), parsed);
-    return r.ok() ? new CbsGrant.Device(deviceId, expiry) : new CbsGrant.Refused(r.reason());
+    DeviceCredential credential = r.credential();
+    return r.ok() && credential != null ? new CbsGrant.Device(deviceId, expiry, credential)
+        : new CbsGrant.Refused(r.reason());
   }
 }

@@ -64,13 +64,14 @@ final class DeviceLinks {
   private @Nullable Outbox methodRequests;
   private @Nullable Link methodResponses;
   private boolean methodsSubscribed;
-  /** Method calls sent to the device: the correlation id on the wire (a UUID for the SDK) → engine id. */
-  private final Map<UUID, String> calls = new HashMap<>();
+  /** Method calls sent to the device, on this connection or an earlier one. */
+  private final MethodCalls calls;
 
-  DeviceLinks(String deviceId, HubEngine engine, AmqpConnection connection) {
+  DeviceLinks(String deviceId, HubEngine engine, AmqpConnection connection, MethodCalls calls) {
     this.deviceId = deviceId;
     this.engine = engine;
     this.connection = connection;
+    this.calls = calls;
   }
 
   /**
@@ -124,6 +125,10 @@ final class DeviceLinks {
     if (from != session || box == null) {
       return; // the lock lapses and the message returns to the queue
     }
+    if (!connection.identityStands(deviceId)) {
+      connection.revokeIfStale(deviceId); // nothing goes out under a grant whose identity changed
+      return;
+    }
     CloudToDeviceMessage c = dm.message();
     Message m = Proton.message();
     Properties p = new Properties();
@@ -160,8 +165,11 @@ final class DeviceLinks {
     if (from != session || box == null) {
       return; // the call times out
     }
-    UUID correlationId = UUID.randomUUID(); // the SDK parses the correlation id as a UUID
-    calls.put(correlationId, request.requestId());
+    if (!connection.identityStands(deviceId)) {
+      connection.revokeIfStale(deviceId);
+      return;
+    }
+    UUID correlationId = calls.sent(deviceId, request.requestId(), request.responseTimeout());
     Message m = Proton.message();
     Properties p = new Properties();
     p.setMessageId(UUID.randomUUID().toString());
@@ -174,7 +182,7 @@ final class DeviceLinks {
 
   private void methodResponse(Message m) {
     Object cid = m.getProperties() == null ? null : m.getProperties().getCorrelationId();
-    String requestId = cid instanceof UUID u ? calls.remove(u) : null;
+    String requestId = cid instanceof UUID u ? calls.answered(deviceId, u) : null;
     DeviceSession s = session;
     if (requestId == null || s == null) {
       LOG.debug("device {} answered unknown method call {}", deviceId, cid);
@@ -186,12 +194,16 @@ final class DeviceLinks {
 
   /** The engine ended the session (the device connected elsewhere, was disabled or deleted): detach every link. */
   private void kick(DeviceSession from, String reason) {
-    if (from != session) {
-      return;
+    if (from == session) {
+      detachAll(LINK_STOLEN, reason);
     }
+  }
+
+  /** Detaches every link of the device with {@code condition}; the last one closes its session. */
+  void detachAll(Symbol condition, String reason) {
     for (Link l : new ArrayList<>(links)) {
       if (l.getLocalState() != EndpointState.CLOSED) {
-        l.setCondition(new ErrorCondition(LINK_STOLEN, reason));
+        l.setCondition(new ErrorCondition(condition, reason));
         l.close();
       }
       connection.closeEndpoint(l);
@@ -220,8 +232,7 @@ final class DeviceLinks {
   /** The connection is gone, or the device's last link. */
   void close() {
     DeviceSession s = session;
-    session = null;
-    calls.clear();
+    session = null; // its method calls stay awaited: the device may answer them after reconnecting
     if (s != null) {
       s.close();
       LOG.debug("device {} disconnected from AMQP", deviceId);

@@ -129,7 +129,7 @@ public final class SasToken {
    * a form equal to one already tried is skipped.
    *
    * @param base64Key the key, base64
-   * @return {@code true} if the signature matches
+   * @return {@code true} if the signature matches; {@code false} for a key that is not base64
    */
   public boolean signedWith(String base64Key) {
     byte[] presented;
@@ -138,7 +138,12 @@ public final class SasToken {
     } catch (IllegalArgumentException e) {
       return false;
     }
-    Mac mac = mac(base64Key);
+    Mac mac;
+    try {
+      mac = mac(base64Key);
+    } catch (IllegalStateException e) {
+      return false; // a key that is not base64 (registered straight through the engine) signs nothing
+    }
     if (signs(mac, presented, rawResource)) {
       return true;
     }

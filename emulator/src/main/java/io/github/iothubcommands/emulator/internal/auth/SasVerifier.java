@@ -7,7 +7,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Verifies shared access signatures for real: HMAC-SHA256, resource and expiry, against the hub's policy
@@ -15,10 +18,27 @@ import org.jspecify.annotations.Nullable;
  * the engine's clock. Failure reasons never contain a signature or key.
  */
 public final class SasVerifier {
+  private static final Logger LOG = LoggerFactory.getLogger(SasVerifier.class);
 
-  /** The outcome of a check. */
-  public record Result(boolean ok, String reason) {
-    static final Result OK = new Result(true, "ok");
+  /**
+   * The outcome of a check.
+   *
+   * @param ok whether the token was accepted
+   * @param reason why not, never containing the token; {@code ok} if it was
+   * @param credential for an accepted device token, the identity it was checked against; else {@code null}
+   */
+  public record Result(boolean ok, String reason, @Nullable DeviceCredential credential) {
+    static final Result OK = new Result(true, "ok", null);
+
+    /**
+     * A refusal.
+     *
+     * @param ok {@code false}
+     * @param reason why
+     */
+    public Result(boolean ok, String reason) {
+      this(ok, reason, null);
+    }
 
     static Result fail(String reason) {
       return new Result(false, reason);
@@ -61,6 +81,10 @@ public final class SasVerifier {
    * @return the outcome
    */
   public Result checkService(@Nullable String header) {
+    return guarded(() -> checkServiceHeader(header));
+  }
+
+  private Result checkServiceHeader(@Nullable String header) {
     if (header == null) {
       return Result.fail("no Authorization header");
     }
@@ -70,7 +94,7 @@ public final class SasVerifier {
     } catch (IllegalArgumentException e) {
       return Result.fail(e.getMessage());
     }
-    return checkService(token);
+    return checkServiceToken(token);
   }
 
   /**
@@ -80,6 +104,10 @@ public final class SasVerifier {
    * @return the outcome
    */
   public Result checkService(SasToken token) {
+    return guarded(() -> checkServiceToken(token));
+  }
+
+  private Result checkServiceToken(SasToken token) {
     if (!isHubHost(token.resource())) {
       return Result.fail("SAS resource " + token.resource() + " is not this hub");
     }
@@ -107,6 +135,10 @@ public final class SasVerifier {
    * @return the outcome
    */
   public Result checkDevice(String deviceId, String host, @Nullable String password) {
+    return guarded(() -> checkDevicePassword(deviceId, host, password));
+  }
+
+  private Result checkDevicePassword(String deviceId, String host, @Nullable String password) {
     if (!isHubHost(host)) {
       return hostRefused(host);
     }
@@ -128,7 +160,20 @@ public final class SasVerifier {
    * @return the outcome
    */
   public Result checkDevice(String deviceId, String host, SasToken token) {
-    return isHubHost(host) ? checkDeviceToken(deviceId, token) : hostRefused(host);
+    return guarded(() -> isHubHost(host) ? checkDeviceToken(deviceId, token) : hostRefused(host));
+  }
+
+  /**
+   * Runs a check so that it always answers: whatever goes wrong inside it (a key that cannot be used, a bug)
+   * is a refusal, logged without the token, never an exception that leaves the client waiting.
+   */
+  private static Result guarded(Supplier<Result> check) {
+    try {
+      return check.get();
+    } catch (RuntimeException e) {
+      LOG.warn("SAS check failed: {}", e.getClass().getName());
+      return Result.fail("the token could not be checked");
+    }
   }
 
   private static Result hostRefused(String host) {
@@ -155,7 +200,7 @@ public final class SasVerifier {
     }
     for (String key : new String[] {device.get().primaryKey(), device.get().secondaryKey()}) {
       if (key != null && token.signedWith(key)) {
-        return Result.OK;
+        return new Result(true, "ok", new DeviceCredential(deviceId, device.get().generationId(), key));
       }
     }
     return Result.fail("SAS signature does not match a key of device " + deviceId);

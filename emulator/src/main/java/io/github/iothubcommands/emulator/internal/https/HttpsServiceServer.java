@@ -8,14 +8,22 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 
 /**
- * HTTPS for the service clients (direct methods, registry). Pipeline: TLS → Netty's HTTP/1.1 codec →
- * keep-alive → aggregator → the shared {@link ServiceHttpHandler}.
+ * HTTPS for the service clients (direct methods, registry). Pipeline: TLS (handshake timeout) → request and
+ * idle timers on the bytes → Netty's HTTP/1.1 codec (request line and header limits) → timers on the
+ * messages → keep-alive → {@link RequestGate} (undecodable, unauthorized and oversized requests refused from
+ * their head) → aggregator (body limit) → the shared {@link ServiceHttpHandler}.
  */
 public final class HttpsServiceServer {
   /** The front door's name in logs and errors. */
   public static final String NAME = "HTTPS";
-  /** 128 KB method payload plus the JSON envelope, with room. */
-  static final int MAX_BODY_BYTES = 512 * 1024;
+  /** Largest body: IoT Hub's 128 KB method payload twice over (a registry body is far smaller), plus room. */
+  public static final int MAX_BODY_BYTES = 256 * 1024 + 16 * 1024;
+  /** Longest request line: a path with a 128-character device id, its query, and room. */
+  public static final int MAX_REQUEST_LINE_BYTES = 8 * 1024;
+  /** Largest total of all header lines; past it the answer is 431. */
+  public static final int MAX_HEADER_BYTES = 16 * 1024;
+  /** Largest piece of a body the codec hands on at once (not a limit on the body). */
+  private static final int MAX_CHUNK_BYTES = 16 * 1024;
 
   private HttpsServiceServer() {}
 
@@ -27,12 +35,18 @@ public final class HttpsServiceServer {
    * @throws InterruptedException if interrupted while binding
    */
   public static ProtocolServer start(EmulatorContext c) throws InterruptedException {
-    ServiceHttpHandler handler = new ServiceHttpHandler(c.engine(), c.registry(), c.verifier());
-    return NettyServer.bind(c, NAME, c.httpsPort(), ch -> ch.pipeline()
-        .addLast(c.serverSsl().newHandler(ch.alloc()))
-        .addLast(new HttpServerCodec())
-        .addLast(new HttpServerKeepAliveHandler())
-        .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
-        .addLast(handler));
+    ServiceHttpHandler handler = new ServiceHttpHandler(c.engine(), c.registry());
+    return NettyServer.bind(c, NAME, c.httpsPort(), ch -> {
+      HttpTimeouts timeouts = new HttpTimeouts(c.timeouts().request(), c.timeouts().idle());
+      ch.pipeline()
+          .addLast(c.tlsHandler(ch))
+          .addLast(timeouts.bytes())
+          .addLast(new HttpServerCodec(MAX_REQUEST_LINE_BYTES, MAX_HEADER_BYTES, MAX_CHUNK_BYTES))
+          .addLast(timeouts.messages())
+          .addLast(new HttpServerKeepAliveHandler())
+          .addLast(new RequestGate(c.verifier(), MAX_BODY_BYTES))
+          .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
+          .addLast(handler);
+    });
   }
 }

@@ -64,6 +64,24 @@ final class HubJson {
     return bytes(o);
   }
 
+  /** What kind of JSON value a node is, for a message: {@code a number (123)}, {@code a string}. */
+  static String kind(JsonNode node) {
+    return switch (node.getNodeType()) {
+      case NUMBER -> "a number (" + shorten(node.toString()) + ")";
+      case STRING -> "a string";
+      case BOOLEAN -> "a boolean (" + node + ")";
+      case ARRAY -> "an array";
+      case OBJECT -> "an object";
+      case NULL -> "null";
+      default -> "nothing";
+    };
+  }
+
+  /** A value shown in an error message: at most 40 characters. */
+  static String shorten(String text) {
+    return text.length() > 40 ? text.substring(0, 40) + "…" : text;
+  }
+
   static JsonNode parse(byte[] json) {
     return MethodPayloads.parse(new String(json, StandardCharsets.UTF_8));
   }

@@ -3,24 +3,20 @@ package io.github.iothubcommands.emulator.internal.https;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.iothubcommands.HubError;
 import io.github.iothubcommands.HubException;
+import io.github.iothubcommands.MethodName;
 import io.github.iothubcommands.emulator.internal.DeviceRegistry;
-import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
 import io.github.iothubcommands.spi.MethodInvocation;
 import io.github.iothubcommands.engine.DeviceInfo;
 import io.github.iothubcommands.engine.HubEngine;
+import io.github.iothubcommands.engine.HubLimits;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.time.Duration;
 import java.util.List;
@@ -32,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes the service API: {@code POST /twins/{id}/methods} and {@code /devices/{id}} (GET, PUT, DELETE).
+ * Routes the service API: {@code POST /twins/{id}/methods} and {@code /devices/{id}} (GET, PUT, DELETE),
+ * for requests the {@link RequestGate} let through (decoded, authorized, within the size limit).
  * A direct method completes from the engine's future, so no thread waits while the hub waits for the
  * device. Stateless and shared by every connection.
  */
@@ -44,12 +41,10 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   private final HubEngine engine;
   private final DeviceRegistry registry;
-  private final SasVerifier verifier;
 
-  ServiceHttpHandler(HubEngine engine, DeviceRegistry registry, SasVerifier verifier) {
+  ServiceHttpHandler(HubEngine engine, DeviceRegistry registry) {
     this.engine = engine;
     this.registry = registry;
-    this.verifier = verifier;
   }
 
   @Override
@@ -80,12 +75,6 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
     List<String> apiVersion = uri.parameters().get("api-version");
     if (apiVersion == null || apiVersion.isEmpty()) {
       out.error(400, 400001, "the query parameter api-version is required");
-      return;
-    }
-    SasVerifier.Result auth = verifier.checkService(req.headers().get(HttpHeaderNames.AUTHORIZATION));
-    if (!auth.ok()) {
-      LOG.info("401 for {} {}: {}", method, path, auth.reason());
-      out.error(401, 401002, "IotHubUnauthorizedAccess: " + auth.reason());
       return;
     }
     byte[] body = ByteBufUtil.getBytes(req.content());
@@ -127,16 +116,23 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   private void invokeMethod(Responder out, String deviceId, byte[] body) {
     JsonNode o = HubJson.parse(body);
-    String name = o.path("methodName").asText("");
-    if (name.isEmpty()) {
-      throw new IllegalArgumentException("methodName is required");
+    if (!o.isObject()) {
+      throw new IllegalArgumentException("the body must be a JSON object, but was " + HubJson.kind(o));
     }
-    int response = o.path("responseTimeoutInSeconds").asInt(DEFAULT_RESPONSE_TIMEOUT_SECONDS);
-    int connect = o.path("connectTimeoutInSeconds").asInt(0);
+    JsonNode nameNode = o.path("methodName");
+    if (!nameNode.isTextual()) {
+      throw new IllegalArgumentException(nameNode.isMissingNode() || nameNode.isNull() ? "methodName is required"
+          : "methodName must be a JSON string, but was " + HubJson.kind(nameNode));
+    }
+    String name = MethodName.requireValid(nameNode.textValue()); // core's rule: no topic characters, ≤ 128
+    HubLimits limits = engine.limits();
+    Duration response = seconds(o, "responseTimeoutInSeconds", Duration.ofSeconds(DEFAULT_RESPONSE_TIMEOUT_SECONDS),
+        limits.minResponseTimeout(), limits.maxResponseTimeout());
+    Duration connect = seconds(o, "connectTimeoutInSeconds", Duration.ZERO, Duration.ZERO, limits.maxConnectTimeout());
     JsonNode payload = o.get("payload");
     String payloadJson = payload == null ? "null" : payload.toString();
     engine.invoke(MethodInvocation.builder().deviceId(deviceId).methodName(name).payloadJson(payloadJson)
-        .connectTimeout(Duration.ofSeconds(connect)).responseTimeout(Duration.ofSeconds(response)).build())
+        .connectTimeout(connect).responseTimeout(response).build())
         .whenComplete((r, err) -> {
           // Runs on whichever thread completed the call: an exception here would reach no one, and the
           // caller would wait for an answer that never comes.
@@ -157,6 +153,23 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
             out.error(HubError.SERVER_ERROR, "internal error");
           }
         });
+  }
+
+  /**
+   * A timeout field: absent or null gives the default; otherwise a JSON integer, passed on as it is for the
+   * engine to check against the hub's range (one rule, {@link HubLimits}). A fraction, a string or an integer
+   * past a {@code long} is refused here, never coerced; {@code min} and {@code max} only word the message.
+   */
+  private static Duration seconds(JsonNode o, String field, Duration absent, Duration min, Duration max) {
+    JsonNode v = o.path(field);
+    if (v.isMissingNode() || v.isNull()) {
+      return absent;
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw new IllegalArgumentException(field + " must be a whole number of seconds between " + min.toSeconds()
+          + " and " + max.toSeconds() + ", but was " + HubJson.shorten(v.toString()));
+    }
+    return Duration.ofSeconds(v.longValue());
   }
 
   private void putDevice(Responder out, String deviceId, byte[] body, @Nullable String ifMatch) {
@@ -194,41 +207,5 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     LOG.debug("HTTPS connection failed: {}", cause.toString());
     ctx.close();
-  }
-
-  /** Writes one response; safe from any thread. */
-  private static final class Responder {
-    final ChannelHandlerContext ctx;
-    final boolean keepAlive;
-
-    Responder(ChannelHandlerContext ctx, boolean keepAlive) {
-      this.ctx = ctx;
-      this.keepAlive = keepAlive;
-    }
-
-    void error(HubError e, String message) {
-      error(e.httpStatus() == 0 ? 500 : e.httpStatus(), e.errorCode() == 0 ? 500001 : e.errorCode(), message);
-    }
-
-    /** The hub's answer to a refusal: its status, and its own error code (429002 as well as 429001). */
-    void error(HubException e) {
-      error(e.httpStatus() == 0 ? 500 : e.httpStatus(), e.errorCode() == 0 ? 500001 : e.errorCode(),
-          e.getMessage());
-    }
-
-    void error(int status, int errorCode, String message) {
-      send(status, HubJson.error(errorCode, message));
-    }
-
-    void send(int status, byte @Nullable [] body) {
-      FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
-          body == null ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body));
-      if (body != null) {
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json; charset=utf-8");
-      }
-      HttpUtil.setContentLength(res, body == null ? 0 : body.length);
-      HttpUtil.setKeepAlive(res, keepAlive);
-      ctx.writeAndFlush(res);
-    }
   }
 }

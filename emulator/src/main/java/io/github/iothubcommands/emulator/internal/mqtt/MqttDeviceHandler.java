@@ -2,6 +2,9 @@ package io.github.iothubcommands.emulator.internal.mqtt;
 
 import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.emulator.internal.MethodPayloads;
+import io.github.iothubcommands.emulator.internal.OpenDeadline;
+import io.github.iothubcommands.emulator.internal.auth.CredentialWatch;
+import io.github.iothubcommands.emulator.internal.auth.DeviceCredential;
 import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
 import io.github.iothubcommands.engine.DeliveredMessage;
 import io.github.iothubcommands.engine.DeviceEndpoint;
@@ -54,6 +57,9 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
 
   private final HubEngine engine;
   private final SasVerifier verifier;
+  private final CredentialWatch credentials;
+  /** Ends the connection when the identity its CONNECT was checked against changes; set at CONNECT. */
+  private @Nullable AutoCloseable credentialWatch;
   private @Nullable Channel channel;
   private volatile @Nullable String deviceId;
   private volatile @Nullable DeviceSession session;
@@ -64,9 +70,10 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
   private final Map<Integer, String> c2dInFlight = new HashMap<>();
   private int nextPacketId;
 
-  MqttDeviceHandler(HubEngine engine, SasVerifier verifier) {
+  MqttDeviceHandler(HubEngine engine, SasVerifier verifier, CredentialWatch credentials) {
     this.engine = engine;
     this.verifier = verifier;
+    this.credentials = credentials;
   }
 
   @Override
@@ -147,13 +154,18 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
       LOG.info("Refusing MQTT connection of device {}: {}", clientId, e.getMessage());
       refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
       return;
+    } catch (RuntimeException e) { // every CONNECT gets a CONNACK, whatever goes wrong
+      LOG.warn("Refusing MQTT connection of device {}: {}", clientId, e.getClass().getName());
+      refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+      return;
     }
     deviceId = clientId;
+    watchCredential(ctx, auth.credential());
     c2dTopics = new PropertyBag.C2dTopics(clientId);
     eventsPrefix = "devices/" + clientId + "/messages/events/";
     // Replace the connect timeout by the keep-alive watchdog (MQTT-3.1.2-24: 1.5 × keep-alive).
     int keepAlive = m.variableHeader().keepAliveTimeSeconds();
-    ctx.pipeline().remove(MqttDeviceServer.CONNECT_TIMEOUT_HANDLER);
+    OpenDeadline.opened(ctx.pipeline());
     if (keepAlive > 0) {
       ctx.pipeline().addBefore(MqttDeviceServer.DECODER, "keepAlive",
           new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
@@ -161,6 +173,26 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
     ctx.writeAndFlush(MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
         .sessionPresent(false).build());
     LOG.debug("Device {} connected over MQTT, keep-alive {} s", clientId, keepAlive);
+  }
+
+  /**
+   * The emulator's answer to a key change on a connected MQTT device: the connection authorized with a key
+   * the device no longer has (or a registration it no longer has) is closed, as AMQP detaches the links of
+   * such a grant; the device reconnects with its new key, or is refused. A change of the other key keeps it.
+   */
+  private void watchCredential(ChannelHandlerContext ctx, @Nullable DeviceCredential credential) {
+    if (credential == null) {
+      return;
+    }
+    Runnable recheck = () -> {
+      if (!credential.isCurrent(engine.device(credential.deviceId()))) {
+        LOG.debug("Closing MQTT connection of {}: the key it connected with is no longer valid",
+            credential.deviceId());
+        ctx.channel().close();
+      }
+    };
+    credentialWatch = credentials.watch(credential.deviceId(), recheck);
+    recheck.run(); // a change between the check and the watch
   }
 
   private static void refuse(ChannelHandlerContext ctx, MqttConnectReturnCode code) {
@@ -310,7 +342,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof IdleStateEvent) {
-      LOG.debug("MQTT client {} silent past its keep-alive or connect timeout, closing", deviceId);
+      LOG.debug("MQTT client {} silent past 1.5 times its keep-alive, closing", deviceId);
       ctx.close();
       return;
     }
@@ -319,6 +351,10 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    AutoCloseable watch = credentialWatch;
+    if (watch != null) {
+      watch.close();
+    }
     DeviceSession s = session;
     if (s != null) {
       s.close(); // a locked message returns to the queue when its lock expires (engine semantics)

@@ -2,24 +2,21 @@ package io.github.iothubcommands.emulator.internal.mqtt;
 
 import io.github.iothubcommands.emulator.internal.EmulatorContext;
 import io.github.iothubcommands.emulator.internal.NettyServer;
+import io.github.iothubcommands.emulator.internal.OpenDeadline;
 import io.github.iothubcommands.emulator.internal.ProtocolServer;
 import io.netty.handler.codec.mqtt.MqttDecoder;
 import io.netty.handler.codec.mqtt.MqttEncoder;
-import io.netty.handler.timeout.IdleStateHandler;
-import java.util.concurrent.TimeUnit;
 
 /**
- * MQTT 3.1.1 over TLS for devices (IoT Hub: port 8883). Pipeline: TLS → connect timeout (swapped for the
- * keep-alive watchdog after CONNECT) → Netty's MQTT decoder and encoder → {@link MqttDeviceHandler}.
+ * MQTT 3.1.1 over TLS for devices (IoT Hub: port 8883). Pipeline: open deadline (TLS handshake and CONNECT
+ * within the handshake timeout of the accept; swapped for the keep-alive watchdog after CONNECT) → TLS →
+ * Netty's MQTT decoder (packet size limit) and encoder → {@link MqttDeviceHandler}.
  */
 public final class MqttDeviceServer {
   /** The front door's name in logs and errors. */
   public static final String NAME = "MQTT";
   /** Largest packet accepted: the 128 KB method payload or 64 KB C2D message plus topic, with room. */
   static final int MAX_PACKET_BYTES = 256 * 1024;
-  /** Seconds a client may stay silent before its CONNECT arrives. */
-  static final int CONNECT_TIMEOUT_SECONDS = 30;
-  static final String CONNECT_TIMEOUT_HANDLER = "connectTimeout";
   static final String DECODER = "decoder";
 
   private MqttDeviceServer() {}
@@ -33,10 +30,10 @@ public final class MqttDeviceServer {
    */
   public static ProtocolServer start(EmulatorContext c) throws InterruptedException {
     return NettyServer.bind(c, NAME, c.mqttPort(), ch -> ch.pipeline()
-        .addLast("tls", c.serverSsl().newHandler(ch.alloc()))
-        .addLast(CONNECT_TIMEOUT_HANDLER, new IdleStateHandler(CONNECT_TIMEOUT_SECONDS, 0, 0, TimeUnit.SECONDS))
+        .addLast(OpenDeadline.NAME, new OpenDeadline(c.timeouts().handshake(), "TLS handshake and CONNECT"))
+        .addLast("tls", c.tlsHandler(ch))
         .addLast(DECODER, new MqttDecoder(MAX_PACKET_BYTES))
         .addLast("encoder", MqttEncoder.INSTANCE)
-        .addLast("device", new MqttDeviceHandler(c.engine(), c.verifier())));
+        .addLast("device", new MqttDeviceHandler(c.engine(), c.verifier(), c.credentials())));
   }
 }

@@ -4,6 +4,9 @@ import com.azure.core.credential.AzureSasCredential;
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse;
+import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
 import com.microsoft.azure.sdk.iot.service.messaging.AcknowledgementType;
 import com.microsoft.azure.sdk.iot.service.messaging.FeedbackBatch;
 import com.microsoft.azure.sdk.iot.service.messaging.FeedbackRecord;
@@ -23,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 
@@ -101,6 +105,23 @@ final class AmqpTestHub implements AutoCloseable {
         ClientOptions.builder().sslContext(emulator.sslContext()).build());
     clients.add(c::close);
     return c;
+  }
+
+  /**
+   * Calls {@code reboot} on d1 over HTTPS with the service SDK (connect timeout 5 s, response 10 s), on
+   * another thread; the caller must have trusted the emulator's HTTPS.
+   */
+  CompletableFuture<DirectMethodResponse> invokeRebootOnD1() {
+    DirectMethodsClient methods = new DirectMethodsClient(emulator.httpsHost(),
+        new AzureSasCredential(emulator.serviceSasToken()));
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return methods.invoke("d1", "reboot", DirectMethodRequestOptions.builder()
+            .methodConnectTimeoutSeconds(5).methodResponseTimeoutSeconds(10).build());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    });
   }
 
   @Override

@@ -16,12 +16,15 @@ import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.apache.qpid.proton.Proton;
+import org.apache.qpid.proton.amqp.Binary;
 import org.apache.qpid.proton.amqp.messaging.Accepted;
 import org.apache.qpid.proton.amqp.messaging.AmqpValue;
 import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
+import org.apache.qpid.proton.amqp.messaging.Data;
 import org.apache.qpid.proton.amqp.messaging.Properties;
 import org.apache.qpid.proton.amqp.messaging.Source;
 import org.apache.qpid.proton.amqp.messaging.Target;
+import org.apache.qpid.proton.amqp.transport.ErrorCondition;
 import org.apache.qpid.proton.engine.Connection;
 import org.apache.qpid.proton.engine.Delivery;
 import org.apache.qpid.proton.engine.EndpointState;
@@ -94,6 +97,16 @@ final class RawAmqpClient implements AutoCloseable {
   /** Waits for the server's Open. */
   boolean awaitOpen() throws IOException {
     return await(() -> connection.getRemoteState() == EndpointState.ACTIVE, TIMEOUT);
+  }
+
+  /** The max-frame-size the server advertised in its Open. */
+  int remoteMaxFrameSize() {
+    return transport.getRemoteMaxFrameSize();
+  }
+
+  /** The connection's error condition from the server's Close, or {@code null}. */
+  @Nullable ErrorCondition remoteCondition() {
+    return connection.getRemoteCondition();
   }
 
   /** Whether the server closed the socket. */
@@ -202,6 +215,17 @@ final class RawAmqpClient implements AutoCloseable {
     d.settle();
     receiver.flow(1);
     return m;
+  }
+
+  /** A device's reply to a method request: the request's correlation id, status {@code status}, body bytes. */
+  static Message methodReply(Message request, int status, byte[] body) {
+    Message reply = Proton.message();
+    Properties p = new Properties();
+    p.setCorrelationId(request.getProperties().getCorrelationId());
+    reply.setProperties(p);
+    reply.setApplicationProperties(new ApplicationProperties(Map.<String, Object>of(DeviceLinks.METHOD_STATUS, status)));
+    reply.setBody(new Data(new Binary(body)));
+    return reply;
   }
 
   /** Puts a device SAS token signed with {@code key} on {@code $cbs}; returns the reply's status code. */

@@ -3,9 +3,7 @@ package io.github.iothubcommands.emulator.internal.amqp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.core.credential.AzureSasCredential;
-import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse;
-import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.DeviceStatus;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
@@ -13,16 +11,9 @@ import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
-import org.apache.qpid.proton.Proton;
-import org.apache.qpid.proton.amqp.Binary;
-import org.apache.qpid.proton.amqp.messaging.ApplicationProperties;
-import org.apache.qpid.proton.amqp.messaging.Data;
-import org.apache.qpid.proton.amqp.messaging.Properties;
 import org.apache.qpid.proton.amqp.transport.AmqpError;
 import org.apache.qpid.proton.engine.EndpointState;
 import org.apache.qpid.proton.engine.Receiver;
@@ -101,26 +92,12 @@ class RawAmqpDeviceTest {
     assertThat(c.awaitAttached(requests)).isEqualTo(EndpointState.ACTIVE);
     assertThat(c.awaitAttached(responses)).isEqualTo(EndpointState.ACTIVE);
 
-    DirectMethodsClient methods = new DirectMethodsClient(hub.emulator.httpsHost(),
-        new AzureSasCredential(hub.emulator.serviceSasToken()));
-    CompletableFuture<DirectMethodResponse> call = CompletableFuture.supplyAsync(() -> {
-      try {
-        return methods.invoke("d1", "reboot", DirectMethodRequestOptions.builder()
-            .methodConnectTimeoutSeconds(5).methodResponseTimeoutSeconds(10).build());
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    CompletableFuture<DirectMethodResponse> call = hub.invokeRebootOnD1();
     Message request = c.receive(requests, RawAmqpClient.TIMEOUT);
     assertThat(request).isNotNull();
     assertThat(AmqpCodec.applicationProperties(request)).containsEntry(DeviceLinks.METHOD_NAME, "reboot");
 
-    Message reply = Proton.message();
-    Properties p = new Properties();
-    p.setCorrelationId((UUID) request.getProperties().getCorrelationId());
-    reply.setProperties(p);
-    reply.setApplicationProperties(new ApplicationProperties(Map.<String, Object>of(DeviceLinks.METHOD_STATUS, 200)));
-    reply.setBody(new Data(new Binary("rebooting {soon}".getBytes(StandardCharsets.UTF_8))));
+    Message reply = RawAmqpClient.methodReply(request, 200, "rebooting {soon}".getBytes(StandardCharsets.UTF_8));
     c.send(responses, reply);
     c.await(call::isDone, RawAmqpClient.TIMEOUT);
 
