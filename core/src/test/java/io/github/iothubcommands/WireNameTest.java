@@ -70,4 +70,15 @@ class WireNameTest {
         .hasMessageStartingWith("component must be a DTDL name");
     assertThatThrownBy(() -> WireName.of(null, "a*b")).hasMessageStartingWith("name must not contain any of");
   }
+
+  @Test
+  void refusesTopicCharactersControlCharactersAndOverlongNames() {
+    for (String bad : new String[] {"a#b", "a+b", "a/b", "a?b", "a\u0000b", "a b", "a$b"}) {
+      assertThatThrownBy(() -> WireName.parse(bad)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("wireName");
+    }
+    assertThatThrownBy(() -> WireName.parse("x".repeat(70_000)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("wireName must be at most 128 characters, but was 70000 characters");
+  }
 }

@@ -65,21 +65,6 @@ public final class Validation {
     return v;
   }
 
-  /**
-   * A direct method's wire name, as {@link Command#wireName()} builds it: a command name, or {@code
-   * component*name} with a DTDL component name before the only {@code *}.
-   */
-  public static String methodWireName(String field, @Nullable String value) {
-    String v = notNull(field, value);
-    int star = v.indexOf('*');
-    if (star < 0) {
-      return commandName(field, v);
-    }
-    componentName(field + "'s component (before '*')", v.substring(0, star));
-    commandName(field + "'s name (after '*')", v.substring(star + 1));
-    return v;
-  }
-
   /** DTDL names: {@code ^[A-Za-z](?:[A-Za-z0-9_]*[A-Za-z0-9])?$}, at most 64 characters. */
   public static String componentName(String field, @Nullable String value) {
     String v = lengthBetween(field, value, MAX_COMPONENT_LENGTH);

@@ -3,7 +3,7 @@ package io.github.iothubcommands.emulator.internal.https;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.iothubcommands.HubError;
 import io.github.iothubcommands.HubException;
-import io.github.iothubcommands.MethodName;
+import io.github.iothubcommands.WireName;
 import io.github.iothubcommands.emulator.internal.DeviceRegistry;
 import io.github.iothubcommands.spi.MethodInvocation;
 import io.github.iothubcommands.engine.DeviceInfo;
@@ -124,7 +124,7 @@ final class ServiceHttpHandler extends SimpleChannelInboundHandler<FullHttpReque
       throw new IllegalArgumentException(nameNode.isMissingNode() || nameNode.isNull() ? "methodName is required"
           : "methodName must be a JSON string, but was " + HubJson.kind(nameNode));
     }
-    String name = MethodName.requireValid(nameNode.textValue()); // core's rule: no topic characters, ≤ 128
+    String name = WireName.parse(nameNode.textValue()).toString(); // core's rule: no topic characters, ≤ 128
     HubLimits limits = engine.limits();
     Duration response = seconds(o, "responseTimeoutInSeconds", Duration.ofSeconds(DEFAULT_RESPONSE_TIMEOUT_SECONDS),
         limits.minResponseTimeout(), limits.maxResponseTimeout());
