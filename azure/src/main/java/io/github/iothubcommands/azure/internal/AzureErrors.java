@@ -16,6 +16,9 @@ import com.microsoft.azure.sdk.iot.service.exceptions.IotHubServerBusyException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubTooManyDevicesException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubTooManyRequestsException;
 import com.microsoft.azure.sdk.iot.service.exceptions.IotHubUnauthorizedException;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.iothubcommands.HubError;
 import io.github.iothubcommands.HubException;
 import java.io.IOException;
@@ -108,7 +111,37 @@ public final class AzureErrors {
   }
 
   private static String describe(Throwable t) {
-    return t.getClass().getSimpleName() + ": " + Secrets.redact(t.getMessage());
+    return t.getClass().getSimpleName() + ": " + Secrets.redact(hubMessage(t.getMessage()));
+  }
+
+  /**
+   * The readable part of the hub's error body, {@code {"errorCode":…,"trackingId":…,"message":…}} (possibly
+   * wrapped in {@code {"Message":"<that JSON as a string>"}}): its message and tracking id, which Azure
+   * support asks for. Anything else is returned unchanged.
+   */
+  static String hubMessage(@Nullable String text) {
+    if (text == null || !text.trim().startsWith("{")) {
+      return String.valueOf(text);
+    }
+    try {
+      JsonObject body = JsonParser.parseString(text).getAsJsonObject();
+      for (int depth = 0; depth < 2; depth++) { // the outer Message may hold the inner body as a string
+        JsonElement message = body.has("message") ? body.get("message") : body.get("Message");
+        if (message == null || !message.isJsonPrimitive()) {
+          return text;
+        }
+        String m = message.getAsString();
+        if (m.trim().startsWith("{")) {
+          body = JsonParser.parseString(m).getAsJsonObject();
+          continue;
+        }
+        JsonElement tracking = body.get("trackingId");
+        return m + (tracking != null && tracking.isJsonPrimitive() ? " (trackingId " + tracking.getAsString() + ")" : "");
+      }
+      return text;
+    } catch (RuntimeException e) {
+      return text; // not the hub's JSON after all
+    }
   }
 
   /**

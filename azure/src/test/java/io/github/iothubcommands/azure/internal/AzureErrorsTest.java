@@ -55,4 +55,18 @@ class AzureErrorsTest {
     assertThat(e.getCause().getMessage()).doesNotContain("c2VjcmV0");
     assertThat(Secrets.redact("HostName=h;SharedAccessKeyName=s;SharedAccessKey=abc=")).doesNotContain("abc");
   }
+
+  @Test
+  void theHubsErrorBodyIsReducedToItsMessageAndTrackingId() {
+    String inner = "{\"errorCode\":404103,\"trackingId\":\"abc-123\",\"message\":\"Timed out waiting for device to "
+        + "connect.\",\"timestampUtc\":\"2026-12-02T00:00:00Z\"}";
+    assertThat(AzureErrors.hubMessage(inner)).isEqualTo("Timed out waiting for device to connect. (trackingId abc-123)");
+    String wrapped = "{\"Message\":" + new com.google.gson.JsonPrimitive(inner) + ",\"ExceptionMessage\":\"\"}";
+    assertThat(AzureErrors.hubMessage(wrapped)).isEqualTo("Timed out waiting for device to connect. (trackingId abc-123)");
+    assertThat(AzureErrors.hubMessage("plain text")).isEqualTo("plain text");
+    assertThat(AzureErrors.hubMessage("{not json")).isEqualTo("{not json");
+    HubException e = AzureErrors.toHubException(new IotHubException(404103, inner), "d1", null, "direct method x");
+    assertThat(e.getMessage()).isEqualTo("DEVICE_NOT_ONLINE (404103): direct method x for device d1 failed: "
+        + "IotHubException: Timed out waiting for device to connect. (trackingId abc-123)");
+  }
 }
