@@ -30,6 +30,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -101,7 +102,10 @@ public final class AzureHubTransport implements HubTransport {
     this.backoff = new Backoff(b.reconnectDelay, b.maxReconnectDelay);
     int n = INSTANCES.incrementAndGet();
     // Two threads: reopening one link, or closing a broken client, never holds up the other link.
-    this.scheduler = Executors.newScheduledThreadPool(2, daemon("iothub-commands-azure-" + n + "-timer"));
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(2, daemon("iothub-commands-azure-" + n
+        + "-timer"));
+    timers.setRemoveOnCancelPolicy(true); // a send's cancelled timeout must not hold its message for 60 s
+    this.scheduler = timers;
     this.methodPool = Executors.newFixedThreadPool(b.methodConcurrency, daemon("iothub-commands-azure-" + n
         + "-method"));
     this.messaging = new MessagingLink(clients::messaging, scheduler, b.sendTimeout, backoff);
@@ -192,7 +196,7 @@ public final class AzureHubTransport implements HubTransport {
       }
     } finally {
       scheduler.shutdownNow();
-      methodPool.shutdownNow();
+      MethodCaller.failNotStarted(methodPool.shutdownNow());
       try {
         scheduler.awaitTermination(10, TimeUnit.SECONDS);
         methodPool.awaitTermination(10, TimeUnit.SECONDS);

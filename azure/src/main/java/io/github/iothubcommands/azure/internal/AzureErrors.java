@@ -99,6 +99,11 @@ public final class AzureErrors {
     if (message.contains(THROTTLED_CONDITION)) {
       return HubError.THROTTLED;
     }
+    // SDK 2.1.9 fails the sends a closing MessagingClient still held with a plain IotHubException ("… client
+    // was closed while it was still queued" / "… before it was acknowledged"): the connection, not the hub.
+    if (message.contains("client was closed")) {
+      return HubError.CONNECTION_FAILED;
+    }
     return HubError.UNKNOWN;
   }
 

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 abstract class KeptOpen<C> {
   private static final Logger LOG = LoggerFactory.getLogger(KeptOpen.class);
+  /** A client that stayed open this long before failing counts as stable: its successor opens at once. */
+  private static final long STABLE_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final String what;
   private final ScheduledExecutorService scheduler;
@@ -32,6 +34,8 @@ abstract class KeptOpen<C> {
   private boolean closed;
   private int failedOpens;
   private long generation;
+  /** When the current client opened ({@code System.nanoTime()}), to tell a flapping link from a stable one. */
+  private long openedAt;
 
   KeptOpen(String what, ScheduledExecutorService scheduler, Backoff backoff) {
     this.what = what;
@@ -79,6 +83,7 @@ abstract class KeptOpen<C> {
       if (client != broken) {
         return;
       }
+      countFailureOfOpenClient();
       retired = client;
       client = null;
     }
@@ -95,10 +100,23 @@ abstract class KeptOpen<C> {
         return; // a replaced client, or one still opening (its open() fails and is retried)
       }
       LOG.warn("{} failed ({}); reconnecting", what, Secrets.redact(cause));
+      countFailureOfOpenClient();
       retired = client;
       client = null;
     }
     reopen();
+  }
+
+  /**
+   * Lock held. A client that failed soon after it opened (the hub accepts, then drops the connection) backs
+   * off like a failed open, so a flapping link is not retried in a tight loop; one that stayed up starts over.
+   */
+  private void countFailureOfOpenClient() {
+    if (System.nanoTime() - openedAt < STABLE_NANOS) {
+      failedOpens++;
+    } else {
+      failedOpens = 0;
+    }
   }
 
   private void attempt() {
@@ -111,7 +129,16 @@ abstract class KeptOpen<C> {
       old = client != null ? client : retired;
       client = null;
       retired = null;
-      fresh = create(++generation);
+      try {
+        fresh = create(++generation);
+      } catch (RuntimeException e) { // the SDK refused its own settings: log it and keep trying, never wedge
+        retired = old; // still to be closed
+        failedOpens++;
+        opening = false;
+        LOG.warn("Creating the {} failed (attempt {}): {}", what, failedOpens, Secrets.redact(e.toString()));
+        reopen();
+        return;
+      }
       attempting = fresh;
     }
     if (old != null) {
@@ -144,7 +171,7 @@ abstract class KeptOpen<C> {
       }
       client = fresh;
       opening = false;
-      failedOpens = 0;
+      openedAt = System.nanoTime();
     }
     opened(fresh);
   }

@@ -57,11 +57,15 @@ public final class MessagingLink implements AutoCloseable {
         return p.result;
       }
       // Under the lock, so close() (which shuts the scheduler down after this) cannot slip in between.
-      p.timeout = scheduler.schedule(() -> p.fail(HubException.builder(HubError.CONNECTION_FAILED)
-          .deviceId(message.deviceId()).commandId(message.messageId())
-          .detail("no answer from the hub to the send of message " + message.messageId() + " within "
-              + sendTimeout.toSeconds() + " s (the messaging link may be reconnecting)").build()),
-          sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      p.timeout = scheduler.schedule(() -> {
+        synchronized (waiting) {
+          waiting.remove(p); // a long outage must not keep every timed-out send (and its payload) queued
+        }
+        p.fail(HubException.builder(HubError.CONNECTION_FAILED)
+            .deviceId(message.deviceId()).commandId(message.messageId())
+            .detail("no answer from the hub to the send of message " + message.messageId() + " within "
+                + sendTimeout.toSeconds() + " s (the messaging link may be reconnecting)").build());
+      }, sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
     }
     dispatch(p);
     return p.result;
@@ -71,6 +75,12 @@ public final class MessagingLink implements AutoCloseable {
   private void dispatch(PendingSend p) {
     MessagingClient c;
     synchronized (waiting) {
+      // close() marks the connection closed under this lock: checked here, a send can never be queued after
+      // close() drained the queue (and its timeout thrown away with the scheduler).
+      if (connection.isClosed()) {
+        p.fail(closedError(p.message));
+        return;
+      }
       c = connection.current();
       if (c == null) {
         waiting.addLast(p);
@@ -83,8 +93,20 @@ public final class MessagingLink implements AutoCloseable {
     try {
       c.sendAsync(p.message.deviceId(), p.sdkMessage(), p::settle, null);
     } catch (IllegalStateException e) { // the link closed under us: wait for the reopen
+      MessagingClient now;
       synchronized (waiting) {
-        waiting.addFirst(p);
+        if (connection.isClosed()) {
+          p.fail(closedError(p.message));
+          return;
+        }
+        now = connection.current();
+        if (now == null || now == c) {
+          waiting.addFirst(p);
+        }
+      }
+      if (now != null && now != c) {
+        dispatch(p); // already reopened meanwhile: the flush has passed, send on the new client
+        return;
       }
       connection.broken(c);
     } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.MethodResponse;
 import io.github.iothubcommands.spi.MethodInvocation;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -53,27 +54,62 @@ public final class MethodCaller {
     }
     DirectMethodRequestOptions options = DirectMethodRequestOptions.builder().payload(payload)
         .methodConnectTimeoutSeconds(connect).methodResponseTimeoutSeconds(response).build();
-    CompletableFuture<MethodResponse> result = new CompletableFuture<>();
+    Call task = new Call(call, options, readTimeout);
     try {
-      pool.execute(() -> {
-        try {
-          DirectMethodsClient client = byReadTimeout.computeIfAbsent(readTimeout, clients::apply);
-          DirectMethodResponse r = client.invoke(call.deviceId(), call.methodName(), options);
-          String json = r.getPayloadAsJsonElement() == null ? "null" : r.getPayloadAsJsonString();
-          result.complete(new MethodResponse(r.getStatus() == null ? 0 : r.getStatus(), json));
-        } catch (Exception e) {
-          if (e instanceof InterruptedException) {
-            Thread.currentThread().interrupt();
-          }
-          result.completeExceptionally(AzureErrors.toHubException(e, call.deviceId(), null,
-              "direct method " + call.methodName()));
-        }
-      });
+      pool.execute(task);
     } catch (RejectedExecutionException e) {
+      task.failClosed();
+    }
+    return task.result;
+  }
+
+  /**
+   * Fails the calls a stopped pool never started ({@code ExecutorService.shutdownNow()} returns them), so
+   * none of their futures is left without an answer.
+   *
+   * @param notStarted what {@code shutdownNow()} returned
+   */
+  public static void failNotStarted(List<Runnable> notStarted) {
+    for (Runnable r : notStarted) {
+      if (r instanceof Call c) {
+        c.failClosed();
+      }
+    }
+  }
+
+  /** One call on the pool. */
+  private final class Call implements Runnable {
+    final CompletableFuture<MethodResponse> result = new CompletableFuture<>();
+    private final MethodInvocation call;
+    private final DirectMethodRequestOptions options;
+    private final int readTimeout;
+
+    Call(MethodInvocation call, DirectMethodRequestOptions options, int readTimeout) {
+      this.call = call;
+      this.options = options;
+      this.readTimeout = readTimeout;
+    }
+
+    @Override
+    public void run() {
+      try {
+        DirectMethodsClient client = byReadTimeout.computeIfAbsent(readTimeout, clients::apply);
+        DirectMethodResponse r = client.invoke(call.deviceId(), call.methodName(), options);
+        String json = r.getPayloadAsJsonElement() == null ? "null" : r.getPayloadAsJsonString();
+        result.complete(new MethodResponse(r.getStatus() == null ? 0 : r.getStatus(), json));
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        result.completeExceptionally(AzureErrors.toHubException(e, call.deviceId(), null,
+            "direct method " + call.methodName()));
+      }
+    }
+
+    void failClosed() {
       result.completeExceptionally(HubException.builder(HubError.CONNECTION_FAILED).deviceId(call.deviceId())
           .detail("transport is closed").build());
     }
-    return result;
   }
 
   static int readTimeoutSeconds(MethodInvocation call) {

@@ -41,6 +41,12 @@ class AzureErrorsTest {
   }
 
   @Test
+  void aSendTheClosingSdkClientFailedIsAConnectionFailure() {
+    assertThat(AzureErrors.toHubException(new IotHubException("Failed to send the message because the client was "
+        + "closed while it was still queued"), "d1", "c1", "send").error()).isEqualTo(HubError.CONNECTION_FAILED);
+  }
+
+  @Test
   void networkFailuresAreConnectionFailures() {
     assertThat(AzureErrors.toHubException(new CompletionException(new IOException("reset")), "d1", null, "x").error())
         .isEqualTo(HubError.CONNECTION_FAILED);
