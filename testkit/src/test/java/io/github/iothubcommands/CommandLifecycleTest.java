@@ -212,6 +212,34 @@ class CommandLifecycleTest {
   }
 
   @Test
+  void aListenerThrowingAnAssertionErrorStrandsNoCommand() {
+    try (FakeHub hub = FakeHub.create(); CommandClient client = CommandClient.builder().transport(hub.transport())
+        .listener(e -> {
+          throw new AssertionError("a failing assertion in a test's listener");
+        }).build()) {
+      hub.device("d1").onMethod("ping", MethodReply.respond(200, "{}")).connect();
+      Command ping = Command.named("ping").id("ping-2").build();
+      assertThat(client.send("d1", ping, DeliveryStrategy.directMethod()).status()).isEqualTo(CommandStatus.SUCCEEDED);
+      assertThat(client.send("d1", ping, DeliveryStrategy.directMethod()).status()).isEqualTo(CommandStatus.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void aCloudToDeviceSendRefusedWithAGatewayTimeoutIsFailedNotTimedOut() {
+    StubTransport refusing = new StubTransport(time) {
+      @Override
+      public CompletableFuture<Void> sendCloudToDevice(CloudToDeviceMessage message) {
+        return CompletableFuture.failedFuture(HubException.of(HubError.GATEWAY_TIMEOUT, "504 from the hub"));
+      }
+    };
+    try (CommandClient client = client(refusing)) {
+      CommandOutcome o = client.send("d1", Command.named("x").build(), DeliveryStrategy.cloudToDevice());
+      assertThat(o.status()).isEqualTo(CommandStatus.FAILED); // TIMED_OUT is a direct-method status
+      assertThat(o.hubError()).contains(HubError.GATEWAY_TIMEOUT);
+    }
+  }
+
+  @Test
   void aListenerSeesQueuedBeforeTheSendReturns() {
     try (FakeHub hub = FakeHub.create(); CommandClient client = client(hub.transport())) {
       hub.device("d1");

@@ -47,11 +47,24 @@ final class Attempts {
         .completedAt(time.now());
   }
 
-  /** The outcome of a request the hub refused or failed, or that never reached it. */
+  /** The outcome of a request the hub refused or failed, or that never reached it: {@code FAILED}. */
   CommandOutcome failure(TrackedCommand t, Throwable error) {
+    return failure(t, error, false);
+  }
+
+  /**
+   * The outcome of a direct method call the hub refused or failed: {@code DEVICE_OFFLINE} for 404103,
+   * {@code TIMED_OUT} for 504101 (statuses only a method can have), else {@code FAILED}.
+   */
+  CommandOutcome methodFailure(TrackedCommand t, Throwable error) {
+    return failure(t, error, true);
+  }
+
+  private CommandOutcome failure(TrackedCommand t, Throwable error, boolean method) {
     Throwable cause = unwrap(error);
     HubError hubError = cause instanceof HubException he ? he.error() : HubError.UNKNOWN;
-    return outcome(t, statusOf(hubError), String.valueOf(cause.getMessage())).hubError(hubError).build();
+    CommandStatus status = method ? statusOf(hubError) : CommandStatus.FAILED;
+    return outcome(t, status, String.valueOf(cause.getMessage())).hubError(hubError).build();
   }
 
   static CommandStatus statusOf(HubError error) {

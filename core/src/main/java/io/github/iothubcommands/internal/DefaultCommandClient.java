@@ -81,10 +81,12 @@ public final class DefaultCommandClient implements CommandClient {
 
   @Override
   public void close() {
-    if (closed) {
-      return;
+    synchronized (this) { // two threads closing at once: one does the work
+      if (closed) {
+        return;
+      }
+      closed = true;
     }
-    closed = true;
     feedback.close();
     tracker.failAll("client closed before the outcome was known");
     try {

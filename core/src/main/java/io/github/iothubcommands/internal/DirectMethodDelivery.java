@@ -57,10 +57,10 @@ final class DirectMethodDelivery implements Delivery {
     a.call("invokeMethod", () -> a.transport.invokeMethod(invocation)).whenComplete((response, error) -> {
       timer.cancel();
       if (error == null && response == null) {
-        result.complete(a.failure(t, new IllegalStateException(
+        result.complete(a.methodFailure(t, new IllegalStateException(
             "transport " + a.transport.getClass().getName() + " answered invokeMethod with null")));
       } else if (error != null) {
-        CommandOutcome failure = a.failure(t, error);
+        CommandOutcome failure = a.methodFailure(t, error);
         if (failure.status() == CommandStatus.TIMED_OUT) {
           a.tracker.markSent(t); // 504: the hub reached the device, which did not answer in time
         }

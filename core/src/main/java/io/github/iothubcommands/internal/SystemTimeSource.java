@@ -116,7 +116,10 @@ public final class SystemTimeSource implements TimeSource, AutoCloseable {
             }
           }
         } catch (InterruptedException e) {
-          return; // closed
+          if (closed) {
+            return;
+          }
+          continue; // a task left the interrupt flag set: the timer thread must live on
         }
         if (closed) {
           return;
@@ -125,7 +128,7 @@ public final class SystemTimeSource implements TimeSource, AutoCloseable {
       for (Runnable r : due) {
         try {
           r.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) { // one task never takes the timer down
           LOG.warn("Scheduled task failed", e);
         }
       }

@@ -84,22 +84,27 @@ final class TrackedCommand implements CommandHandle {
    */
   boolean complete(CommandOutcome result, Runnable released) {
     TimeSource.@Nullable Cancellable toCancel;
-    synchronized (this) {
-      if (status.isTerminal()) {
-        return false;
+    try {
+      synchronized (this) {
+        if (status.isTerminal()) {
+          return false;
+        }
+        CommandStatus previous = status;
+        status = result.status();
+        toCancel = feedbackTimer;
+        feedbackTimer = null;
+        feedback = null;
+        transitions.transition(this, previous, result.status(), result.completedAt(), result);
       }
-      CommandStatus previous = status;
-      status = result.status();
-      toCancel = feedbackTimer;
-      feedbackTimer = null;
-      feedback = null;
-      transitions.transition(this, previous, result.status(), result.completedAt(), result);
+    } finally { // whatever a listener threw, the id is released and the outcome delivered once terminal
+      if (status().isTerminal() && !outcome.isDone()) {
+        released.run();
+        outcome.complete(result);
+      }
     }
     if (toCancel != null) {
       toCancel.cancel();
     }
-    released.run();
-    outcome.complete(result);
     return true;
   }
 

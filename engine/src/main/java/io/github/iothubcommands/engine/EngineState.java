@@ -62,7 +62,7 @@ final class EngineState {
     for (Runnable r : actions) {
       try {
         r.run();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | LinkageError | AssertionError e) { // the rest still runs: no batch lost
         LOG.warn("Hub callback failed", e);
       }
     }
