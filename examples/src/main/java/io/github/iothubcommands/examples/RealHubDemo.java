@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
@@ -68,8 +69,10 @@ final class RealHubDemo {
     out.printf("Mode: %s%n", hub.description());
     List<String> created = new ArrayList<>();
     Map<String, CommandDispatcher> dispatchers = new LinkedHashMap<>();
+    ThreadFactory defaults = Executors.defaultThreadFactory();
     ScheduledExecutorService devicePool = Executors.newScheduledThreadPool(DemoCases.DEVICES.size(), r -> {
-      Thread t = new Thread(r, "demo-device-start");
+      Thread t = defaults.newThread(r);
+      t.setName("demo-device-start");
       t.setDaemon(true);
       return t;
     });

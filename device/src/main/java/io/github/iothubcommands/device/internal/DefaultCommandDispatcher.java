@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -72,8 +73,10 @@ public final class DefaultCommandDispatcher implements CommandDispatcher {
 
   private static ExecutorService ownPool(String deviceId, int threads) {
     AtomicInteger n = new AtomicInteger();
+    ThreadFactory defaults = Executors.defaultThreadFactory();
     ThreadFactory factory = r -> {
-      Thread t = new Thread(r, "iothub-commands-device-" + deviceId + "-" + n.incrementAndGet());
+      Thread t = defaults.newThread(r);
+      t.setName("iothub-commands-device-" + deviceId + "-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     };
