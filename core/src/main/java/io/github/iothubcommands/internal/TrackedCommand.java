@@ -83,27 +83,29 @@ final class TrackedCommand implements CommandHandle {
    * (and does nothing) if the command already had its outcome.
    */
   boolean complete(CommandOutcome result, Runnable released) {
-    TimeSource.@Nullable Cancellable toCancel;
+    TimeSource.@Nullable Cancellable toCancel = null;
+    boolean madeTerminal = false;
     try {
       synchronized (this) {
         if (status.isTerminal()) {
-          return false;
+          return false; // another call made it terminal, and that call completes it
         }
         CommandStatus previous = status;
         status = result.status();
+        madeTerminal = true;
         toCancel = feedbackTimer;
         feedbackTimer = null;
         feedback = null;
         transitions.transition(this, previous, result.status(), result.completedAt(), result);
       }
-    } finally { // whatever a listener threw, the id is released and the outcome delivered once terminal
-      if (status().isTerminal() && !outcome.isDone()) {
+    } finally { // whatever a listener threw, the call that made the command terminal releases and completes it
+      if (madeTerminal) {
+        if (toCancel != null) {
+          toCancel.cancel();
+        }
         released.run();
-        outcome.complete(result);
+        outcome.complete(result); // outside the monitor: dependents may touch other commands
       }
-    }
-    if (toCancel != null) {
-      toCancel.cancel();
     }
     return true;
   }
