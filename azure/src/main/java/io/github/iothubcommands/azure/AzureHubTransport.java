@@ -469,7 +469,7 @@ public final class AzureHubTransport implements HubTransport {
       if (hostName == null || !HOST.matcher(hostName).matches()) {
         throw new IllegalArgumentException("hostName must be a host name such as myhub.azure-devices.net (letters, "
             + "digits, '-', '_', '.', optionally ':port'), but was "
-            + (hostName == null ? "null" : "'" + hostName.replaceAll("[^\\x20-\\x7e]", "?") + "'"));
+            + (hostName == null ? "null" : "'" + ServiceConnectionString.printable(hostName) + "'"));
       }
       return hostName;
     }

@@ -127,11 +127,6 @@ public final class MessagingLink implements AutoCloseable {
     }
   }
 
-  /** Starts opening the link in the background, so that the first send need not wait for it. */
-  public void start() {
-    connection.reopen();
-  }
-
   /** Whether the link is open now (for tests and health checks). */
   public boolean isOpen() {
     return connection.current() != null;

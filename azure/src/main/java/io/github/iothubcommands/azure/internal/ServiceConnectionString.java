@@ -106,7 +106,7 @@ public final class ServiceConnectionString {
   }
 
   /** A name or host for an error message: at most 64 printable ASCII characters. */
-  private static String printable(String s) {
+  public static String printable(String s) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < s.length() && b.length() < 64; i++) {
       char c = s.charAt(i);
