@@ -8,6 +8,7 @@ package io.github.iothubcommands;
  * QUEUED → SENT → ACCEPTED | DELIVERED | NOT_DELIVERED | REJECTED | EXPIRED | DELIVERY_COUNT_EXCEEDED
  *                 | PURGED | SUCCEEDED | TIMED_OUT | FAILED
  * QUEUED → FAILED | DEVICE_OFFLINE | TIMED_OUT          (refused by the hub, or never reached it)
+ * QUEUED | SENT → CANCELLED                             (the caller cancelled it first)
  * </pre>
  *
  * <p>Every command the hub accepted passes through {@code SENT} exactly once: a cloud-to-device message
@@ -63,7 +64,14 @@ public enum CommandStatus {
    * direct method with a status outside 200–299 (see {@link CommandOutcome#methodResponse()}), expected
    * feedback never arrived, or the client closed first.
    */
-  FAILED(true, false);
+  FAILED(true, false),
+  /**
+   * The caller cancelled the command ({@link CommandHandle#cancel()}) before its outcome was known. The client
+   * stopped tracking it; what the hub does with it is not observed: a direct method already called may still
+   * run on the device, and a cloud-to-device message the hub already queued may still be delivered (IoT Hub
+   * removes single messages only by purging the whole queue).
+   */
+  CANCELLED(true, false);
 
   private final boolean terminal;
   private final boolean success;

@@ -117,6 +117,9 @@ public final class DefaultCommandClient implements CommandClient {
           .build());
       return t;
     }
+    if (t.isDone()) { // cancelled from another thread before the transport was called: never sent
+      return t;
+    }
     CompletableFuture<CommandOutcome> attempt;
     try {
       attempt = delivery.attempt(t);

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /** The tracker for one application instance: commands in flight in a map keyed by command id. */
-final class InProcessTracker implements CommandTracker, TrackedCommand.Transitions {
+final class InProcessTracker implements CommandTracker, TrackedCommand.Owner {
   private static final Logger LOG = LoggerFactory.getLogger(InProcessTracker.class);
   private static final CompletableFuture<Void> TAKEN = CompletableFuture.completedFuture(null);
 
@@ -68,6 +68,12 @@ final class InProcessTracker implements CommandTracker, TrackedCommand.Transitio
   @Override
   public boolean complete(TrackedCommand command, CommandOutcome outcome) {
     return command.complete(outcome, () -> inFlight.remove(command.commandId(), command));
+  }
+
+  @Override
+  public boolean cancel(TrackedCommand command) {
+    return complete(command, CommandOutcome.builder().commandId(command.commandId()).deviceId(command.deviceId())
+        .status(CommandStatus.CANCELLED).detail("cancelled by the caller").completedAt(time.now()).build());
   }
 
   @Override

@@ -7,45 +7,53 @@ import io.github.iothubcommands.CommandStatus;
 import io.github.iothubcommands.DeliveryStrategy;
 import io.github.iothubcommands.spi.FeedbackRecord;
 import io.github.iothubcommands.spi.TimeSource;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 
 /** One command's state machine: QUEUED, then SENT once the hub accepted it, then exactly one terminal outcome. */
 final class TrackedCommand implements CommandHandle {
-  /** Receives each transition, under the command's monitor, so one command's transitions arrive in order. */
-  interface Transitions {
+  /** The tracker that owns the command. */
+  interface Owner {
+    /** Receives each transition, under the command's monitor, so one command's transitions arrive in order. */
     void transition(TrackedCommand command, @Nullable CommandStatus previous, CommandStatus status, Instant at,
         @Nullable CommandOutcome outcome);
+
+    /** Completes the command {@link CommandStatus#CANCELLED}; {@code false} if it already had its outcome. */
+    boolean cancel(TrackedCommand command);
   }
 
   private final String deviceId;
   private final Command command;
   private final DeliveryStrategy strategy;
-  private final Transitions transitions;
+  private final Owner owner;
   private final CompletableFuture<CommandOutcome> outcome = new CompletableFuture<>();
   private CommandStatus status = CommandStatus.QUEUED;
   /** Present while the command waits for feedback. */
   private @Nullable CompletableFuture<Optional<FeedbackRecord>> feedback;
   private TimeSource.@Nullable Cancellable feedbackTimer;
 
-  TrackedCommand(String deviceId, Command command, DeliveryStrategy strategy, Transitions transitions) {
+  TrackedCommand(String deviceId, Command command, DeliveryStrategy strategy, Owner owner) {
     this.deviceId = deviceId;
     this.command = command;
     this.strategy = strategy;
-    this.transitions = transitions;
+    this.owner = owner;
   }
 
   synchronized void announceQueued(Instant at) {
-    transitions.transition(this, null, CommandStatus.QUEUED, at, null);
+    owner.transition(this, null, CommandStatus.QUEUED, at, null);
   }
 
   /** QUEUED → SENT; ignored once the command has moved on. */
   synchronized void markSent(Instant at) {
     if (status == CommandStatus.QUEUED) {
       status = CommandStatus.SENT;
-      transitions.transition(this, CommandStatus.QUEUED, CommandStatus.SENT, at, null);
+      owner.transition(this, CommandStatus.QUEUED, CommandStatus.SENT, at, null);
     }
   }
 
@@ -96,7 +104,7 @@ final class TrackedCommand implements CommandHandle {
         toCancel = feedbackTimer;
         feedbackTimer = null;
         feedback = null;
-        transitions.transition(this, previous, result.status(), result.completedAt(), result);
+        owner.transition(this, previous, result.status(), result.completedAt(), result);
       }
     } finally { // whatever a listener threw, the call that made the command terminal releases and completes it
       if (madeTerminal) {
@@ -138,6 +146,31 @@ final class TrackedCommand implements CommandHandle {
   @Override
   public CompletableFuture<CommandOutcome> outcome() {
     return outcome.copy();
+  }
+
+  @Override
+  public Optional<CommandOutcome> awaitOutcome(Duration limit) {
+    Validation.notNegative("limit", limit);
+    try {
+      return Optional.of(outcome.get(limit.toNanos(), TimeUnit.NANOSECONDS));
+    } catch (TimeoutException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the outcome of command " + command.id(), e);
+    } catch (ExecutionException e) { // never: the outcome future only ever completes normally
+      throw new IllegalStateException("the outcome of command " + command.id() + " failed", e.getCause());
+    }
+  }
+
+  @Override
+  public boolean cancel() {
+    return owner.cancel(this);
+  }
+
+  /** Whether the command already has its outcome; a delivery checks it before each call to the hub. */
+  boolean isDone() {
+    return outcome.isDone();
   }
 
   CompletableFuture<CommandOutcome> outcomeFuture() {

@@ -104,6 +104,14 @@ public final class Validation {
     return v;
   }
 
+  public static Duration notNegative(String field, @Nullable Duration value) {
+    Duration v = notNull(field, value);
+    if (v.isNegative()) {
+      throw new IllegalArgumentException(field + " must not be negative, but was " + v);
+    }
+    return v;
+  }
+
   public static void maxBytes(String field, int size, int max) {
     if (size > max) {
       throw new IllegalArgumentException(
