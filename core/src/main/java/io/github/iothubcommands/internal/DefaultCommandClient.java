@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,13 +38,13 @@ public final class DefaultCommandClient implements CommandClient {
   private volatile boolean closed;
 
   public DefaultCommandClient(HubTransport transport, TimeSource time, @Nullable SystemTimeSource ownedTime,
-      Duration feedbackWindow, List<CommandListener> listeners) {
+      Duration feedbackWindow, List<CommandListener> listeners, RandomGenerator random) {
     this.transport = transport;
     this.time = time;
     this.ownedTime = ownedTime;
     this.feedbackWindow = feedbackWindow;
     this.tracker = new InProcessTracker(time, listeners);
-    this.attempts = new Attempts(transport, time, tracker, feedbackWindow);
+    this.attempts = new Attempts(transport, time, tracker, feedbackWindow, random);
     this.deliveries = new Deliveries(attempts);
     FeedbackSubscription subscription = transport.startFeedback(tracker);
     this.feedback = subscription != null ? subscription : () -> { };
@@ -112,22 +113,15 @@ public final class DefaultCommandClient implements CommandClient {
     checkOpen();
     TrackedCommand t = tracker.track(deviceId, command, strategy);
     if (closed) { // close() raced with this send: it must still end in an outcome
-      tracker.complete(t, CommandOutcome.builder().commandId(t.commandId()).deviceId(deviceId)
-          .status(CommandStatus.FAILED).detail("client closed before the command was sent").completedAt(time.now())
-          .build());
+      tracker.complete(t, t.outcomeBuilder(CommandStatus.FAILED, "client closed before the command was sent",
+          time.now()).build());
       return t;
     }
     if (t.isDone()) { // cancelled from another thread before the transport was called: never sent
       return t;
     }
-    CompletableFuture<CommandOutcome> attempt;
-    try {
-      attempt = delivery.attempt(t);
-    } catch (RuntimeException e) { // a bug below the SPI must still end the command
-      attempt = CompletableFuture.failedFuture(e);
-    }
-    attempt.whenComplete((outcome, error) -> tracker.complete(t, outcome != null ? outcome : attempts.failure(t,
-        error != null ? error : new IllegalStateException("delivery completed without an outcome"))));
+    // a bug below the SPI must still end the command: run() turns it into an outcome
+    attempts.run(delivery, t).thenAccept(outcome -> tracker.complete(t, outcome));
     return t;
   }
 

@@ -4,13 +4,15 @@ import io.github.iothubcommands.Command;
 import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.CommandStatus;
 import io.github.iothubcommands.DirectMethod;
+import io.github.iothubcommands.Mechanism;
 import io.github.iothubcommands.spi.MethodInvocation;
 import io.github.iothubcommands.spi.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A direct method: one request-response call through the hub. The command counts as sent once the hub
+ * A direct method: one request-response call through the hub, carrying the command id in its payload unless
+ * the strategy says not to ({@link CommandIds}). The command counts as sent once the hub
  * reached the device — it answered, or did not within the response timeout — since over HTTPS nothing
  * earlier tells that the hub forwarded the call.
  */
@@ -39,15 +41,17 @@ final class DirectMethodDelivery implements Delivery {
       throw new IllegalArgumentException("properties of command " + command.id() + " must be empty to travel as "
           + "a direct method (methods carry no properties), but were " + command.properties().keySet());
     }
-    Validation.maxBytes("direct method payload of command " + command.id(), command.payloadSize(),
-        DirectMethod.MAX_PAYLOAD_BYTES);
+    Validation.maxBytes("direct method payload of command " + command.id()
+        + (strategy.sendCommandId() ? " (with its " + DirectMethod.COMMAND_ID_MEMBER + ")" : ""),
+        CommandIds.checkedPayloadSize(command, strategy), DirectMethod.MAX_PAYLOAD_BYTES);
   }
 
   @Override
   public CompletableFuture<CommandOutcome> attempt(TrackedCommand t) {
     Command command = t.command();
+    t.beginAttempt(Mechanism.DIRECT_METHOD);
     MethodInvocation invocation = MethodInvocation.builder().deviceId(t.deviceId()).methodName(command.wireName())
-        .payloadJson(command.payloadAsString()).connectTimeout(strategy.connectTimeout())
+        .payloadJson(CommandIds.methodPayload(command, strategy)).connectTimeout(strategy.connectTimeout())
         .responseTimeout(strategy.responseTimeout()).build();
     CompletableFuture<CommandOutcome> result = new CompletableFuture<>();
     Duration guard = strategy.connectTimeout().plus(strategy.responseTimeout()).plus(METHOD_GRACE);
