@@ -58,12 +58,7 @@ class RetryEndToEndTest {
 
   @AfterAll
   static void stop() {
-    if (client != null) {
-      client.close();
-    }
-    if (hub != null) {
-      hub.close();
-    }
+    DispatcherEndToEndTest.closeAll(client, hub);
   }
 
   @AfterEach
