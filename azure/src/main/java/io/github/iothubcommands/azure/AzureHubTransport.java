@@ -13,12 +13,15 @@ import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClientOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClientOptions;
+import io.github.iothubcommands.HubError;
+import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.MethodResponse;
 import io.github.iothubcommands.azure.internal.Backoff;
 import io.github.iothubcommands.azure.internal.FeedbackLink;
 import io.github.iothubcommands.azure.internal.MessagingLink;
 import io.github.iothubcommands.azure.internal.MethodCaller;
 import io.github.iothubcommands.azure.internal.ServiceConnectionString;
+import io.github.iothubcommands.spi.BlockingMethodTransport;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
 import io.github.iothubcommands.spi.FeedbackReceiver;
 import io.github.iothubcommands.spi.FeedbackSubscription;
@@ -58,7 +61,8 @@ import org.jspecify.annotations.Nullable;
  *       after the client has taken every record in it, abandoned otherwise; the receiver restarts after a
  *       failure.
  *   <li>Direct methods through {@code DirectMethodsClient}, on a bounded pool of threads this transport owns
- *       ({@link Builder#methodConcurrency(int)}). The HTTP read timeout of each call is derived from its own
+ *       ({@link Builder#methodConcurrency(int)}), or on the caller's thread when {@code CommandClient.send}
+ *       waits for a plain direct method anyway ({@link #invokeMethodBlocking}). The HTTP read timeout of each call is derived from its own
  *       connect and response timeouts, so the SDK's 24 s read timeout never cuts a slower method short.
  *   <li>Every failure becomes a {@link io.github.iothubcommands.HubException} with its {@link
  *       io.github.iothubcommands.HubError}: see {@code docs/service-side.md} for the table.
@@ -70,7 +74,7 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #close()} closes every connection and stops every thread this transport started. No shared
  * access key or signature ever appears in a log line, an exception or {@link #toString()}.
  */
-public final class AzureHubTransport implements HubTransport {
+public final class AzureHubTransport implements BlockingMethodTransport {
   /** Default bound on direct method calls in progress at once (each holds a thread for its call). */
   public static final int DEFAULT_METHOD_CONCURRENCY = 16;
   /** Default longest wait for the hub's answer to a cloud-to-device send, reconnects included. */
@@ -140,6 +144,19 @@ public final class AzureHubTransport implements HubTransport {
   @Override
   public CompletableFuture<MethodResponse> invokeMethod(MethodInvocation invocation) {
     return methods.invoke(invocation);
+  }
+
+  /**
+   * Calls the method on the caller's thread ({@code CommandClient.send}'s path): no pool thread, and so not
+   * counted against {@link Builder#methodConcurrency(int)}; the caller's own threads bound these calls.
+   */
+  @Override
+  public MethodResponse invokeMethodBlocking(MethodInvocation invocation) {
+    if (closed) {
+      throw HubException.builder(HubError.CONNECTION_FAILED).deviceId(invocation.deviceId())
+          .detail("transport is closed").build();
+    }
+    return methods.invokeBlocking(invocation);
   }
 
   @Override
