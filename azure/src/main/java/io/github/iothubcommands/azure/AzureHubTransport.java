@@ -18,6 +18,7 @@ import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.MethodResponse;
 import io.github.iothubcommands.azure.internal.Backoff;
 import io.github.iothubcommands.azure.internal.FeedbackLink;
+import io.github.iothubcommands.azure.internal.Handoff;
 import io.github.iothubcommands.azure.internal.MessagingLink;
 import io.github.iothubcommands.azure.internal.MethodCaller;
 import io.github.iothubcommands.azure.internal.ServiceConnectionString;
@@ -32,6 +33,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -94,6 +97,14 @@ public final class AzureHubTransport implements BlockingMethodTransport {
   private final Backoff backoff;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService methodPool;
+  /**
+   * Completes what the SDK's threads report (send acknowledgements, feedback batches), so no caller's code
+   * ever runs on the SDK's AMQP reactor: a callback that blocks there — a synchronous send reacting to an
+   * outcome — would stall every link, or wait for an acknowledgement that reactor can no longer deliver.
+   * One thread normally; a fork-join pool, because a callback that blocks waiting for a future (as {@code
+   * CommandClient.send} does) makes it add a spare thread, so a send nested in a callback cannot deadlock it.
+   */
+  private final ForkJoinPool callbacks;
   private final MessagingLink messaging;
   private final MethodCaller methods;
   private @Nullable FeedbackLink feedback;
@@ -112,6 +123,7 @@ public final class AzureHubTransport implements BlockingMethodTransport {
     this.scheduler = timers;
     this.methodPool = Executors.newFixedThreadPool(b.methodConcurrency, daemon("iothub-commands-azure-" + n
         + "-method"));
+    this.callbacks = callbackPool("iothub-commands-azure-" + n + "-callback");
     this.messaging = new MessagingLink(clients::messaging, scheduler, b.sendTimeout, backoff);
     this.methods = new MethodCaller(clients::methods, methodPool);
   }
@@ -138,7 +150,7 @@ public final class AzureHubTransport implements BlockingMethodTransport {
 
   @Override
   public CompletableFuture<Void> sendCloudToDevice(CloudToDeviceMessage message) {
-    return messaging.send(message);
+    return Handoff.completeOn(callbacks, messaging.send(message));
   }
 
   @Override
@@ -168,7 +180,8 @@ public final class AzureHubTransport implements BlockingMethodTransport {
     if (closed) {
       throw new IllegalStateException("transport is closed");
     }
-    FeedbackLink link = new FeedbackLink(clients::feedback, receiver, scheduler, ACKNOWLEDGE_TIMEOUT, backoff);
+    FeedbackLink link = new FeedbackLink(clients::feedback, receiver, callbacks, scheduler, ACKNOWLEDGE_TIMEOUT,
+        backoff);
     feedback = link;
     link.start();
     return link;
@@ -214,9 +227,11 @@ public final class AzureHubTransport implements BlockingMethodTransport {
     } finally {
       scheduler.shutdownNow();
       MethodCaller.failNotStarted(methodPool.shutdownNow());
+      callbacks.shutdown(); // completions already handed over still run: every send gets its answer
       try {
         scheduler.awaitTermination(10, TimeUnit.SECONDS);
         methodPool.awaitTermination(10, TimeUnit.SECONDS);
+        callbacks.awaitTermination(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -227,6 +242,16 @@ public final class AzureHubTransport implements BlockingMethodTransport {
   @Override
   public String toString() {
     return "AzureHubTransport{host=" + host + ", protocol=" + protocol + (closed ? ", closed" : "") + '}';
+  }
+
+  private static ForkJoinPool callbackPool(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return new ForkJoinPool(1, pool -> {
+      ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+      t.setName(prefix + "-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }, null, true);
   }
 
   private static ThreadFactory daemon(String prefix) {
