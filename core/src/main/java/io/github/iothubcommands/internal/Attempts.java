@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every delivery shares: the transport, time, the tracker, the random source of retry jitter, and one
@@ -62,14 +63,22 @@ final class Attempts {
    * outcome (bugs below) becomes a {@code FAILED} outcome, so the future always completes normally.
    */
   CompletableFuture<CommandOutcome> run(Delivery delivery, TrackedCommand t) {
-    CompletableFuture<CommandOutcome> attempt;
+    return start(delivery, t).handle((outcome, error) -> orFailure(t, outcome, error));
+  }
+
+  /** Starts {@code delivery}'s attempt; a throw becomes a failed future. */
+  CompletableFuture<CommandOutcome> start(Delivery delivery, TrackedCommand t) {
     try {
-      attempt = delivery.attempt(t);
+      return delivery.attempt(t);
     } catch (RuntimeException e) {
-      attempt = CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(e);
     }
-    return attempt.handle((outcome, error) -> outcome != null ? outcome : failure(t,
-        error != null ? error : new IllegalStateException("delivery completed without an outcome")));
+  }
+
+  /** The outcome an attempt completed with, or a {@code FAILED} one for its failure or {@code null}. */
+  CommandOutcome orFailure(TrackedCommand t, @Nullable CommandOutcome outcome, @Nullable Throwable error) {
+    return outcome != null ? outcome : failure(t,
+        error != null ? error : new IllegalStateException("delivery completed without an outcome"));
   }
 
   /** The outcome of a request the hub refused or failed, or that never reached it: {@code FAILED}. */

@@ -133,8 +133,9 @@ public final class DefaultCommandClient implements CommandClient {
     if (t.isDone()) { // closed, or cancelled from another thread, before the transport was called: never sent
       return t;
     }
-    // a bug below the SPI must still end the command: run() turns it into an outcome
-    attempts.run(delivery, t).thenAccept(outcome -> tracker.complete(t, outcome));
+    // a bug below the SPI must still end the command: orFailure() turns it into an outcome
+    attempts.start(delivery, t).whenComplete((outcome, error) -> tracker.complete(t,
+        attempts.orFailure(t, outcome, error)));
     return t;
   }
 
