@@ -8,6 +8,11 @@ import io.github.iothubcommands.engine.HubTier;
 import io.github.iothubcommands.engine.MethodRequest;
 import io.github.iothubcommands.engine.VirtualTime;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
+import io.github.iothubcommands.spi.FeedbackReceiver;
+import io.github.iothubcommands.spi.FeedbackSubscription;
+import io.github.iothubcommands.spi.HubTransport;
+import io.github.iothubcommands.spi.MethodInvocation;
+import io.github.iothubcommands.spi.TimeSource;
 import io.github.iothubcommands.testkit.FakeHub;
 import io.github.iothubcommands.testkit.MessageReply;
 import io.github.iothubcommands.testkit.MethodReply;
@@ -16,7 +21,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -182,6 +189,64 @@ class RetryAndFallbackOnFakeHubTest {
     assertThat(refused.hubError()).contains(HubError.QUEUE_DEPTH_EXCEEDED);
     assertThat(refused.attempts()).isEqualTo(1);
     assertThat(ofKind(CommandEvent.Kind.RETRY_SCHEDULED)).hasSize(1);
+  }
+
+  /**
+   * The ambiguous case: the hub queued the message but the connection broke before its answer. The retry
+   * queues it again (same message id and command-id); a deduping device runs it once and the command has one
+   * outcome, however many feedback records come.
+   */
+  @Test
+  void aSendWhoseAnswerWasLostIsRetriedAndTheDedupingDeviceRunsItOnce() {
+    client.close();
+    HubTransport real = hub.transport();
+    AtomicInteger sends = new AtomicInteger();
+    HubTransport losesFirstAnswer = new HubTransport() {
+      @Override
+      public CompletableFuture<Void> sendCloudToDevice(CloudToDeviceMessage message) {
+        CompletableFuture<Void> sent = real.sendCloudToDevice(message);
+        return sends.incrementAndGet() > 1 ? sent : sent.thenCompose(ignored -> CompletableFuture.failedFuture(
+            HubException.of(HubError.CONNECTION_FAILED, "link closed before the disposition")));
+      }
+
+      @Override
+      public CompletableFuture<MethodResponse> invokeMethod(MethodInvocation invocation) {
+        return real.invokeMethod(invocation);
+      }
+
+      @Override
+      public FeedbackSubscription startFeedback(FeedbackReceiver receiver) {
+        return real.startFeedback(receiver);
+      }
+
+      @Override
+      public Optional<TimeSource> timeSource() {
+        return real.timeSource();
+      }
+
+      @Override
+      public void close() {
+        real.close();
+      }
+    };
+    client = CommandClient.builder().transport(losesFirstAnswer).listener(events::add).build();
+    AtomicInteger runs = new AtomicInteger();
+    var device = hub.device("lamp").onMessage(m -> {
+      runs.incrementAndGet();
+      return MessageReply.complete();
+    }).dedupeCommands().connect();
+
+    CommandHandle h = client.sendAsync("lamp", Command.named("on").id("on-9").build(),
+        CloudToDevice.custom().retry(EVERY_SECOND).build());
+    hub.advance(Duration.ofMinutes(1));
+
+    CommandOutcome o = done(h);
+    assertThat(o.status()).isEqualTo(CommandStatus.DELIVERED);
+    assertThat(o.attempts()).isEqualTo(2);
+    assertThat(hub.messageCount("lamp")).as("at least once: the hub had it twice").isEqualTo(2);
+    assertThat(runs).hasValue(1);
+    assertThat(device.duplicateCount()).isEqualTo(1);
+    assertThat(transitions()).containsExactly(CommandStatus.QUEUED, CommandStatus.SENT, CommandStatus.DELIVERED);
   }
 
   @Test
