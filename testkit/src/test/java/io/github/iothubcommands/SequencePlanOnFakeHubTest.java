@@ -380,4 +380,40 @@ class SequencePlanOnFakeHubTest {
     assertThat(r.steps().get(0).outcome().orElseThrow().detail()).contains("could not be sent")
         .contains("already in flight");
   }
+
+  @Test
+  void aLongPlanWhoseStepsAnswerAtOnceRunsWithoutGrowingTheStack() {
+    hub.device("d1").onMethod("tick", MethodReply.respond(200, "{}")).connect();
+    SequencePlan.Steps steps = SequencePlan.forDevice("d1").then(Command.named("tick").id("tick-0").build(), METHOD);
+    int n = 20_000;
+    for (int i = 1; i < n; i++) {
+      steps.then(Command.named("tick").id("tick-" + i).build(), METHOD).onFailure(FailurePolicy.skip());
+    }
+    SequenceResult r;
+    try (CommandClient quiet = CommandClient.builder().transport(hub.transport()).build()) { // no event list
+      r = quiet.run(steps.build());
+    }
+
+    assertThat(r.status()).as(r.detail()).isEqualTo(Status.SUCCEEDED);
+    assertThat(r.steps()).hasSize(n).allMatch(StepResult::succeeded);
+    assertThat(hub.invocationCount("d1")).isEqualTo(n);
+  }
+
+  @Test
+  void closingTheClientEndsThePlanFailedWhateverThePolicies() {
+    device("flash", MethodReply.stall(), "reboot", ok(), "undo", ok());
+    CompletableFuture<SequenceResult> run = client.runAsync(SequencePlan.forDevice("d1")
+        .then(cmd("flash"), METHOD).onFailure(FailurePolicy.skip())
+        .then(cmd("reboot"), METHOD).onFailure(compensate("undo"))
+        .build());
+
+    client.close();
+    SequenceResult r = run.join();
+
+    assertThat(r.status()).isEqualTo(Status.FAILED);
+    assertThat(r.steps()).extracting(StepResult::status).containsExactly(StepStatus.FAILED, StepStatus.NOT_RUN);
+    assertThat(r.steps().get(0).outcome().orElseThrow().detail()).contains("client closed");
+    assertThat(r.detail()).endsWith("; the client is closed");
+    assertThat(seen).containsExactly("method:flash");
+  }
 }

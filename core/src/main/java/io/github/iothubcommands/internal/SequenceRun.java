@@ -14,6 +14,7 @@ import io.github.iothubcommands.SequenceResult.StepStatus;
 import io.github.iothubcommands.spi.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,6 +47,9 @@ final class SequenceRun {
   private @Nullable Running current;
   private boolean planTimedOut;
   private boolean finished;
+  /** What is left to do (send the next command, complete the result), run one after the other by one thread. */
+  private final ArrayDeque<Runnable> actions = new ArrayDeque<>();
+  private boolean acting;
 
   SequenceRun(SequencePlan plan, List<Delivery> deliveries, List<@Nullable Delivery> compensations,
       DefaultCommandClient client) {
@@ -73,8 +77,45 @@ final class SequenceRun {
         timer.cancel();
       }
     }
-    launch(step(0));
+    act(() -> launch(step(0)));
     return result;
+  }
+
+  /**
+   * Runs {@code action}, or queues it if another action of this plan is running: a step whose outcome is
+   * known at once (a refused send, a fast fake hub) then leads to the next step without the stack growing
+   * with every step.
+   */
+  private void act(Runnable action) {
+    synchronized (lock) {
+      actions.add(action);
+      if (acting) {
+        return;
+      }
+      acting = true;
+    }
+    while (true) {
+      Runnable next;
+      synchronized (lock) {
+        next = actions.poll();
+        if (next == null) {
+          acting = false;
+          return;
+        }
+      }
+      try {
+        next.run();
+      } catch (RuntimeException | Error e) { // a bug here must not leave the caller waiting forever
+        synchronized (lock) {
+          acting = false;
+          actions.clear();
+          finished = true;
+        }
+        result.completeExceptionally(new IllegalStateException("sequence for device " + plan.deviceId()
+            + " failed", e));
+        return;
+      }
+    }
   }
 
   /** One command of the plan in flight: a step, or the compensation of a step. */
@@ -175,12 +216,7 @@ final class SequenceRun {
     if (cancelNow != null && handle != null) {
       client.cancel(handle, cancelDetail(r, cancelNow));
     }
-    outcome.thenAccept(o -> onDone(r, o)).whenComplete((ignored, error) -> {
-      if (error != null) { // a bug here must not leave the caller waiting forever
-        result.completeExceptionally(new IllegalStateException("sequence for device " + plan.deviceId()
-            + " failed at " + describe(r), error));
-      }
-    });
+    outcome.thenAccept(o -> act(() -> onDone(r, o)));
   }
 
   private String describe(Running r) {
@@ -243,7 +279,7 @@ final class SequenceRun {
     if (timer != null) {
       timer.cancel();
     }
-    next.run();
+    act(next);
   }
 
   /** Decides what follows a step's outcome; under the lock. */
