@@ -146,6 +146,11 @@ public sealed interface FailurePolicy permits FailurePolicy.Stop, FailurePolicy.
       return new Compensate(command, strategy, SequencePlan.checkTimeout("compensate.timeout", timeout));
     }
 
+    /** This policy with another compensating command (same strategy and timeout). */
+    Compensate withCommand(Command other) {
+      return new Compensate(other, strategy, timeout);
+    }
+
     @Override
     public Kind kind() {
       return Kind.COMPENSATE;

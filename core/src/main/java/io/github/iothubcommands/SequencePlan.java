@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -113,6 +114,24 @@ public final class SequencePlan {
     return Optional.ofNullable(planTimeout);
   }
 
+  /**
+   * The same plan for another device, every command (compensating ones too) replaced by {@code commands},
+   * timeouts and failure policies kept: a fan-out gives each device its own ids. {@code commands} must keep
+   * distinct ids distinct.
+   */
+  SequencePlan retarget(String deviceId, UnaryOperator<Command> commands) {
+    Validation.deviceId(deviceId);
+    List<Step> copies = new ArrayList<>(steps.size());
+    for (Step step : steps) {
+      FailurePolicy policy = step.failurePolicy;
+      if (policy instanceof FailurePolicy.Compensate c) {
+        policy = c.withCommand(commands.apply(c.command()));
+      }
+      copies.add(new Step(commands.apply(step.command), step.strategy, step.timeout, policy));
+    }
+    return new SequencePlan(deviceId, copies, planTimeout);
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof SequencePlan p && deviceId.equals(p.deviceId) && steps.equals(p.steps)
@@ -155,6 +174,11 @@ public final class SequencePlan {
      */
     public Command command() {
       return command;
+    }
+
+    /** This step with another command (same strategy, timeout and failure policy). */
+    Step withCommand(Command other) {
+      return new Step(other, strategy, timeout, failurePolicy);
     }
 
     /**

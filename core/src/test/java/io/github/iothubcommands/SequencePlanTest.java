@@ -192,4 +192,25 @@ class SequencePlanTest {
     assertThat(r.toBuilder().build()).isEqualTo(r);
     assertThat(r.toString()).contains("FAILED", "took 1 s", "step 0 failed");
   }
+
+  @Test
+  void aRetargetedPlanKeepsTimeoutsAndPoliciesAndRenamesEveryCommandCompensationsIncluded() {
+    SequencePlan plan = SequencePlan.forDevice("template").planTimeout(Duration.ofMinutes(2))
+        .then(cmd("a"), METHOD).timeout(Duration.ofSeconds(30))
+            .onFailure(FailurePolicy.compensate(cmd("undo"), METHOD).timeout(Duration.ofSeconds(5)))
+        .then(cmd("b"), METHOD).onFailure(FailurePolicy.skip())
+        .build();
+
+    SequencePlan copy = plan.retarget("pump-7", c -> c.toBuilder().id(c.id() + "-pump-7").build());
+
+    assertThat(copy.deviceId()).isEqualTo("pump-7");
+    assertThat(copy.planTimeout()).contains(Duration.ofMinutes(2));
+    assertThat(copy.steps()).extracting(s -> s.command().id()).containsExactly("a-pump-7", "b-pump-7");
+    assertThat(copy.steps()).extracting(s -> s.timeout().orElse(null)).containsExactly(Duration.ofSeconds(30), null);
+    FailurePolicy.Compensate undo = (FailurePolicy.Compensate) copy.steps().get(0).failurePolicy();
+    assertThat(undo.command().id()).isEqualTo("undo-pump-7");
+    assertThat(undo.timeout()).contains(Duration.ofSeconds(5));
+    assertThat(copy.steps().get(1).failurePolicy()).isSameAs(FailurePolicy.skip());
+    assertThat(copy.steps().get(1).withCommand(cmd("b"))).isEqualTo(plan.steps().get(1));
+  }
 }
