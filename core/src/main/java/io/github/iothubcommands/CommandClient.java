@@ -61,7 +61,8 @@ public interface CommandClient extends AutoCloseable {
    * Runs a sequence plan without blocking: each step starts once the previous one has a terminal outcome;
    * a failed (or timed-out) step stops the plan, is skipped, or is compensated, as its {@link FailurePolicy}
    * says; the plan timeout bounds the whole run. Every step and every compensating command is validated
-   * before the first is sent.
+   * before the first is sent. Cancelling the returned future stops the plan: its running command is
+   * {@linkplain CommandHandle#cancel() cancelled}, nothing more is sent, and no result is made.
    *
    * @param plan the plan
    * @return a future of the result, which reports every step with its outcome and timing; it completes

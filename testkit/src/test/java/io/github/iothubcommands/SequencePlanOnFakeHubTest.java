@@ -416,4 +416,25 @@ class SequencePlanOnFakeHubTest {
     assertThat(r.detail()).endsWith("; the client is closed");
     assertThat(seen).containsExactly("method:flash");
   }
+
+  @Test
+  void cancellingTheResultStopsThePlanAndCancelsItsRunningCommand() {
+    device("flash", MethodReply.stall(), "reboot", ok());
+    CompletableFuture<SequenceResult> run = client.runAsync(SequencePlan.forDevice("d1")
+        .planTimeout(Duration.ofSeconds(100))
+        .then(cmd("flash"), METHOD).onFailure(FailurePolicy.skip())
+        .then(cmd("reboot"), METHOD)
+        .build());
+    hub.advance(Duration.ofSeconds(1));
+
+    assertThat(run.cancel(true)).isTrue();
+
+    assertThat(events).filteredOn(e -> e.commandId().equals("flash")).last().satisfies(e -> {
+      assertThat(e.status()).isEqualTo(CommandStatus.CANCELLED);
+      assertThat(e.outcome().orElseThrow().detail())
+          .isEqualTo("cancelled: step 0 (flash) was running when the caller cancelled the plan");
+    });
+    hub.advance(Duration.ofSeconds(200)); // neither the skip policy nor the plan timeout sends anything more
+    assertThat(seen).containsExactly("method:flash");
+  }
 }

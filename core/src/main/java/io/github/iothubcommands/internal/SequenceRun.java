@@ -77,8 +77,36 @@ final class SequenceRun {
         timer.cancel();
       }
     }
+    result.whenComplete((ignored, error) -> {
+      if (result.isCancelled()) {
+        onCallerCancel();
+      }
+    });
     act(() -> launch(step(0)));
     return result;
+  }
+
+  /** The caller cancelled the result: the running command is cancelled, and nothing more is sent. */
+  private void onCallerCancel() {
+    TrackedCommand handle;
+    Running r;
+    TimeSource.Cancellable timer;
+    synchronized (lock) {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      timer = planTimer;
+      planTimer = null;
+      r = current;
+      handle = r == null || r.done ? null : r.handle;
+    }
+    if (timer != null) {
+      timer.cancel();
+    }
+    if (handle != null) {
+      client.cancel(handle, cancelDetail(r, "was running when the caller cancelled the plan"));
+    }
   }
 
   /**
