@@ -36,7 +36,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,6 +99,7 @@ public final class AzureHubTransport implements BlockingMethodTransport {
   private final Backoff backoff;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService methodPool;
+  private final ExecutorService connecting;
   /**
    * Completes what the SDK's threads report (send acknowledgements, feedback batches), so no caller's code
    * ever runs on the SDK's AMQP reactor: a callback that blocks there — a synchronous send reacting to an
@@ -116,15 +119,21 @@ public final class AzureHubTransport implements BlockingMethodTransport {
     this.clients = clients;
     this.backoff = new Backoff(b.reconnectDelay, b.maxReconnectDelay);
     int n = INSTANCES.incrementAndGet();
-    // Two threads: reopening one link, or closing a broken client, never holds up the other link.
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(2, daemon("iothub-commands-azure-" + n
+    // One thread: it only times (send timeouts, reconnect delays); nothing that blocks runs on it.
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemon("iothub-commands-azure-" + n
         + "-timer"));
     timers.setRemoveOnCancelPolicy(true); // a send's cancelled timeout must not hold its message for 60 s
     this.scheduler = timers;
     this.methodPool = Executors.newFixedThreadPool(b.methodConcurrency, daemon("iothub-commands-azure-" + n
         + "-method"));
     this.callbacks = callbackPool("iothub-commands-azure-" + n + "-callback");
-    this.messaging = new MessagingLink(clients::messaging, scheduler, b.sendTimeout, backoff);
+    // Opening blocks up to the SDK's open timeout; closing a broken client, up to its stop timeout. Four
+    // threads: both links can be opening while both close a replaced client, and no timer waits for them.
+    ThreadPoolExecutor connectingPool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        daemon("iothub-commands-azure-" + n + "-connect"));
+    connectingPool.allowCoreThreadTimeOut(true);
+    this.connecting = connectingPool;
+    this.messaging = new MessagingLink(clients::messaging, scheduler, connecting, b.sendTimeout, backoff);
     this.methods = new MethodCaller(clients::methods, methodPool);
   }
 
@@ -180,8 +189,8 @@ public final class AzureHubTransport implements BlockingMethodTransport {
     if (closed) {
       throw new IllegalStateException("transport is closed");
     }
-    FeedbackLink link = new FeedbackLink(clients::feedback, receiver, callbacks, scheduler, ACKNOWLEDGE_TIMEOUT,
-        backoff);
+    FeedbackLink link = new FeedbackLink(clients::feedback, receiver, callbacks, scheduler, connecting,
+        ACKNOWLEDGE_TIMEOUT, backoff);
     feedback = link;
     link.start();
     return link;
@@ -228,8 +237,10 @@ public final class AzureHubTransport implements BlockingMethodTransport {
       scheduler.shutdownNow();
       MethodCaller.failNotStarted(methodPool.shutdownNow());
       callbacks.shutdown(); // completions already handed over still run: every send gets its answer
+      connecting.shutdownNow();
       try {
         scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        connecting.awaitTermination(10, TimeUnit.SECONDS);
         methodPool.awaitTermination(10, TimeUnit.SECONDS);
         callbacks.awaitTermination(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {

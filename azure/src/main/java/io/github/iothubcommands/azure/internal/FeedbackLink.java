@@ -43,11 +43,11 @@ public final class FeedbackLink implements FeedbackSubscription {
 
   public FeedbackLink(BiFunction<Function<FeedbackBatch, AcknowledgementType>, Consumer<ErrorContext>,
       MessageFeedbackProcessorClient> clients, FeedbackReceiver receiver, Executor callbacks,
-      ScheduledExecutorService scheduler, Duration acknowledgeTimeout, Backoff backoff) {
+      ScheduledExecutorService scheduler, Executor connecting, Duration acknowledgeTimeout, Backoff backoff) {
     this.receiver = receiver;
     this.callbacks = callbacks;
     this.acknowledgeTimeout = acknowledgeTimeout;
-    this.connection = new KeptOpen<>("feedback receiver", scheduler, backoff) {
+    this.connection = new KeptOpen<>("feedback receiver", scheduler, connecting, backoff) {
       @Override
       MessageFeedbackProcessorClient create(long generation) {
         return clients.apply(FeedbackLink.this::onBatch, context -> failed(generation, context));
