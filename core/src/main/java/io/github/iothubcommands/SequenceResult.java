@@ -157,7 +157,7 @@ public final class SequenceResult {
   public enum Status {
     /** Every step succeeded, or failed under a skip policy: the plan reached its end. */
     SUCCEEDED,
-    /** A step failed under a stop policy (or could not be sent), and the plan ended there. */
+    /** A step failed under a stop policy, or the client closed during the plan; it ended there. */
     FAILED,
     /** The plan timeout passed: the running command was cancelled and nothing more was sent. */
     TIMED_OUT,
