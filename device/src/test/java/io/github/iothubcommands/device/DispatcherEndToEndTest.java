@@ -76,7 +76,7 @@ class DispatcherEndToEndTest {
     closeAll(client, hub);
   }
 
-  /** Closes each of these that is not null, in order. */
+  /** Closes each that was opened, in order. */
   static void closeAll(AutoCloseable... closeables) {
     for (AutoCloseable c : closeables) {
       if (c != null) {
