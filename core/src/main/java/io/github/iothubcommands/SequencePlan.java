@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * SequencePlan update = SequencePlan.forDevice("pump-3")
  *     .planTimeout(Duration.ofMinutes(15))                  // the whole plan, compensations included
- *     .then(Command.named("download").jsonPayload(Map.of("url", url)).build(), DeliveryStrategy.cloudToDevice())
+ *     .then(Command.named("download").jsonPayload(Map.of("url", url)).build(),
+ *           CloudToDevice.custom().timeToLive(Duration.ofMinutes(10)).build())
  *         .timeout(Duration.ofMinutes(10))                  // this step: cancelled, failed, policy applies
  *     .then(Command.named("install").build(), DeliveryStrategy.directMethod())
  *         .onFailure(FailurePolicy.compensate(Command.named("rollback").build(), DeliveryStrategy.directMethod()))
