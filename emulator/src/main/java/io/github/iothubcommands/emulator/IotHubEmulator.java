@@ -504,7 +504,7 @@ public final class IotHubEmulator implements AutoCloseable {
      * @throws IllegalArgumentException if the text is not an IPv4 literal
      */
     public Builder bindAddress(String address) {
-      return bindAddress(parseIpv4(address));
+      return bindAddress(LoopbackAddresses.parseIpv4("bindAddress", address));
     }
 
     /**
@@ -530,28 +530,6 @@ public final class IotHubEmulator implements AutoCloseable {
     public Builder bindAnyFreeLoopbackAddress() {
       anyFreeLoopbackAddress = true;
       return this;
-    }
-
-    static InetAddress parseIpv4(String text) {
-      Objects.requireNonNull(text, "bindAddress");
-      String[] parts = text.split("\\.", -1);
-      byte[] bytes = new byte[4];
-      boolean ok = parts.length == 4;
-      for (int i = 0; ok && i < 4; i++) {
-        ok = parts[i].matches("[0-9]{1,3}") && Integer.parseInt(parts[i]) <= 255;
-        if (ok) {
-          bytes[i] = (byte) Integer.parseInt(parts[i]);
-        }
-      }
-      if (!ok) {
-        throw new IllegalArgumentException("bindAddress must be an IPv4 literal such as 127.0.0.2, but was '"
-            + text + "'");
-      }
-      try {
-        return InetAddress.getByAddress(bytes);
-      } catch (java.net.UnknownHostException e) {
-        throw new IllegalStateException("a 4-byte address is always valid", e);
-      }
     }
 
     /**

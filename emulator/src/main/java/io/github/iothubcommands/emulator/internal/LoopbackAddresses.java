@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -85,6 +86,35 @@ public final class LoopbackAddresses {
       }
     }
     return false;
+  }
+
+  /**
+   * Parses an IPv4 literal without resolving anything.
+   *
+   * @param field the setting's name, for the error
+   * @param text the text, e.g. {@code 127.0.0.2}
+   * @return the address
+   * @throws IllegalArgumentException if the text is not four decimal numbers 0–255 separated by dots
+   */
+  public static InetAddress parseIpv4(String field, String text) {
+    Objects.requireNonNull(text, field);
+    String[] parts = text.split("\\.", -1);
+    byte[] bytes = new byte[4];
+    boolean ok = parts.length == 4;
+    for (int i = 0; ok && i < 4; i++) {
+      ok = parts[i].matches("[0-9]{1,3}") && Integer.parseInt(parts[i]) <= 255;
+      if (ok) {
+        bytes[i] = (byte) Integer.parseInt(parts[i]);
+      }
+    }
+    if (!ok) {
+      throw new IllegalArgumentException(field + " must be an IPv4 literal such as 127.0.0.2, but was '" + text + "'");
+    }
+    try {
+      return InetAddress.getByAddress(bytes);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("a 4-byte address is always valid", e);
+    }
   }
 
   private static InetAddress address(int last) {
