@@ -126,6 +126,17 @@ public final class IotHubEmulator implements AutoCloseable {
   }
 
   /**
+   * Returns the host, without a port, that device connection strings name: {@code 127.0.0.1} by default,
+   * otherwise the bind address as an IP literal. For connection strings built by hand, e.g. for a device
+   * registered through {@code RegistryClient} with keys of its own.
+   *
+   * @return the device host
+   */
+  public String deviceHost() {
+    return runtime.deviceHost();
+  }
+
+  /**
    * Returns the URL of the health endpoint: {@code GET} it (no authorization) for 200 and each front door's
    * state when every front door is serving, 503 otherwise. Its certificate is the emulator's ({@link
    * #sslContext()}).

@@ -105,10 +105,10 @@ class BindAddressTest {
 
   @Test
   void aBindLostAfterTheProbeMovesOnToTheNextAddress() throws Exception {
-    InetAddress taken = InetAddress.getByName("127.0.0.250");
-    InetAddress next = InetAddress.getByName("127.0.0.251");
+    InetAddress taken = IotHubEmulator.findFreeLoopbackAddress();
     try (ServerSocket squatter = new ServerSocket()) {
       squatter.bind(new InetSocketAddress(taken, IotHubEmulator.DEFAULT_HTTPS_PORT));
+      InetAddress next = IotHubEmulator.findFreeLoopbackAddress(); // another one: 8443 is taken on the first
       // The probe says both are free (as if another process took the port just after it looked).
       try (IotHubEmulator hub = IotHubEmulator.builder().mqttPort(0).amqpPort(0)
           .startOnFirstFree(List.of(taken, next), a -> true)) {
@@ -118,7 +118,8 @@ class BindAddressTest {
           .startOnFirstFree(List.of(taken), a -> true))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith("no loopback address from 127.0.0.2 to 127.0.0.254 has ports [0, 0, 8443] free")
-          .cause().hasMessageContaining("cannot start the emulator's HTTPS server on 127.0.0.250 port 8443");
+          .cause().hasMessageContaining("cannot start the emulator's HTTPS server on " + taken.getHostAddress()
+              + " port 8443");
     }
   }
 
