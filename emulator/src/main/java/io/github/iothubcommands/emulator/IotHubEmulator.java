@@ -33,13 +33,20 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>HTTPS ({@link #httpsPort()}, default {@value #DEFAULT_HTTPS_PORT}): direct methods and the device
- *       registry, for {@code DirectMethodsClient} and {@code RegistryClient};
+ *       registry, for {@code DirectMethodsClient} and {@code RegistryClient}; and {@code GET /health}, without
+ *       authorization, for readiness checks ({@link #healthUrl()});
  *   <li>AMQPS ({@link #amqpPort()}, {@value #DEFAULT_AMQP_PORT}): cloud-to-device intake and feedback for
  *       {@code MessagingClient} and {@code MessageFeedbackProcessorClient}; C2D delivery and direct methods
  *       for {@code DeviceClient} over AMQPS; claims-based security (put-token on {@code $cbs});
  *   <li>MQTT 3.1.1 over TLS ({@link #mqttPort()}, {@value #DEFAULT_MQTT_PORT}): C2D delivery and direct
  *       methods for {@code DeviceClient} over MQTT.
  * </ul>
+ *
+ * <p>Every front door listens on one address, 127.0.0.1 by default. Since the SDKs' ports cannot change,
+ * several emulators share a machine by each binding its own loopback address ({@link Builder#bindAddress},
+ * or {@link Builder#bindAnyFreeLoopbackAddress()} for parallel tests); the certificate and every connection
+ * detail then name that address. For JUnit 5, {@code io.github.iothubcommands.emulator.junit.IotHubEmulatorExtension}
+ * starts one per test class.
  *
  * <p>Each front door refuses what IoT Hub refuses and bounds what a peer can make it hold or wait for:
  * message and body sizes, header sizes, handshake, request and idle timeouts ({@link
