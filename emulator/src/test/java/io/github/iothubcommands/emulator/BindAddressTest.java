@@ -134,6 +134,13 @@ class BindAddressTest {
     }
   }
 
+  @Test
+  void trustingSeveralEmulatorsNeedsAtLeastOne() {
+    assertThatThrownBy(() -> IotHubEmulator.sslContextTrusting(List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("emulators must name at least one emulator, but was empty");
+  }
+
   private static List<String> sans(X509Certificate cert) throws Exception {
     return cert.getSubjectAlternativeNames().stream().map(n -> String.valueOf(n.get(1))).toList();
   }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.net.ssl.SSLContext;
@@ -25,8 +24,9 @@ import org.junit.platform.commons.support.AnnotationSupport;
  * Starts one {@link IotHubEmulator} per test class, on a free loopback address from 127.0.0.2 to
  * 127.0.0.254 ({@link IotHubEmulator.Builder#bindAnyFreeLoopbackAddress()}) so that test classes in parallel
  * forks, or in parallel in one JVM, each have their own hub on the SDKs' fixed ports, and closes it after
- * the class. Register it with {@code @ExtendWith} and take what you need as parameters of the constructor,
- * {@code @BeforeAll}, {@code @BeforeEach} or test methods:
+ * the class. Register it with {@code @ExtendWith} and take what you need as parameters of the constructor
+ * (under either test instance lifecycle), {@code @BeforeAll}, {@code @BeforeEach}, test or {@code @AfterEach}
+ * methods:
  *
  * <pre>{@code
  * @ExtendWith(IotHubEmulatorExtension.class)
@@ -91,29 +91,45 @@ public final class IotHubEmulatorExtension implements BeforeAllCallback, AfterAl
     return new IotHubEmulatorExtension(Objects.requireNonNull(configuration, "configuration"));
   }
 
+  /** The emulator a class context owns, so that a nested class can tell its own from its enclosing class's. */
+  private record Owned(IotHubEmulator hub, String owner) implements AutoCloseable {
+    @Override
+    public void close() {
+      hub.close();
+    }
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) {
-    Optional<IotHubEmulatorSettings> own = context.getTestClass()
-        .flatMap(c -> AnnotationSupport.findAnnotation(c, IotHubEmulatorSettings.class));
-    IotHubEmulator inherited = context.getStore(NAMESPACE).get(KEY, IotHubEmulator.class);
-    boolean nested = context.getParent().flatMap(ExtensionContext::getTestClass).isPresent();
-    if (inherited != null && nested && !ownSettings(context)) {
-      current = inherited;
-      return; // a @Nested class without settings of its own shares its enclosing class's emulator
-    }
-    IotHubEmulator started = start(context, own.orElse(null));
-    // Closed by afterAll; also by the store if afterAll never runs (JUnit closes AutoCloseable values).
-    context.getStore(NAMESPACE).put(KEY, started);
-    current = started;
+    current = emulatorOf(context);
   }
 
   @Override
   public void afterAll(ExtensionContext context) {
-    IotHubEmulator own = context.getStore(NAMESPACE).remove(KEY, IotHubEmulator.class);
-    if (own != null) {
-      own.close();
+    Owned owned = context.getStore(NAMESPACE).get(KEY, Owned.class);
+    if (owned != null && owned.owner().equals(context.getUniqueId())) {
+      context.getStore(NAMESPACE).remove(KEY);
+      owned.close();
     }
-    current = context.getStore(NAMESPACE).get(KEY, IotHubEmulator.class); // the enclosing class's, if any
+    Owned enclosing = context.getStore(NAMESPACE).get(KEY, Owned.class);
+    current = enclosing == null ? null : enclosing.hub();
+  }
+
+  /**
+   * The class context's emulator, started on first need: in {@code beforeAll}, or earlier for a constructor
+   * under {@code @TestInstance(PER_CLASS)}. A {@code @Nested} class without settings of its own shares its
+   * enclosing class's.
+   */
+  private IotHubEmulator emulatorOf(ExtensionContext classContext) {
+    Owned nearest = classContext.getStore(NAMESPACE).get(KEY, Owned.class);
+    if (nearest != null && (nearest.owner().equals(classContext.getUniqueId()) || !ownSettings(classContext))) {
+      return nearest.hub();
+    }
+    IotHubEmulator started = start(classContext, classContext.getTestClass()
+        .flatMap(c -> AnnotationSupport.findAnnotation(c, IotHubEmulatorSettings.class)).orElse(null));
+    // Closed by afterAll; also by the store if afterAll never runs (JUnit 5.13+ closes AutoCloseable values).
+    classContext.getStore(NAMESPACE).put(KEY, new Owned(started, classContext.getUniqueId()));
+    return started;
   }
 
   /** Settings on the class itself or a superclass (never taken from an enclosing class). */
@@ -181,8 +197,13 @@ public final class IotHubEmulatorExtension implements BeforeAllCallback, AfterAl
 
   @Override
   public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-    IotHubEmulator hub = extensionContext.getStore(NAMESPACE).get(KEY, IotHubEmulator.class);
-    if (hub == null) {
+    Owned owned = extensionContext.getStore(NAMESPACE).get(KEY, Owned.class);
+    IotHubEmulator hub;
+    if (owned != null) {
+      hub = owned.hub();
+    } else if (extensionContext.getTestMethod().isEmpty() && extensionContext.getTestClass().isPresent()) {
+      hub = emulatorOf(extensionContext); // a PER_CLASS constructor: before beforeAll
+    } else {
       throw new ParameterResolutionException(notStarted(extensionContext.getDisplayName()));
     }
     Parameter p = parameterContext.getParameter();

@@ -12,13 +12,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Test classes that {@link IotHubEmulatorExtensionTest} runs through the launcher, some failing on purpose.
- * The holder's name keeps Surefire from selecting them, and {@code @EnabledIf} skips them in an IDE.
+ * The holder's name keeps Surefire from selecting them, and {@code @EnabledIf} skips them in an IDE (all but
+ * {@code PerClassConstructor}: JUnit creates a per-class instance before it evaluates conditions).
  */
 final class ExtensionFixtures {
   static final String RUNNING = "io.github.iothubcommands.emulator.junit.IotHubEmulatorExtensionTest#running";
@@ -118,6 +120,29 @@ final class ExtensionFixtures {
         assertThat(hub.hubName()).isEqualTo("nested-own");
         assertThat(hub.deviceConnectionStrings()).containsOnlyKeys("inner");
       }
+    }
+  }
+
+  @ExtendWith(IotHubEmulatorExtension.class)
+  @IotHubEmulatorSettings(devices = "pc")
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  @EnabledIf(RUNNING)
+  static class PerClassConstructor {
+    static final List<IotHubEmulator> seen = new CopyOnWriteArrayList<>();
+
+    PerClassConstructor(IotHubEmulator hub) { // created before beforeAll callbacks run
+      seen.add(hub);
+    }
+
+    @BeforeAll
+    void beforeAll(IotHubEmulator hub) {
+      seen.add(hub);
+    }
+
+    @Test
+    void test(IotHubEmulator hub, @DeviceConnectionString("pc") String pc) {
+      seen.add(hub);
+      assertThat(pc).isEqualTo(hub.deviceConnectionString("pc"));
     }
   }
 

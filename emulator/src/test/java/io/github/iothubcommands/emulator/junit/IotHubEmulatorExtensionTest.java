@@ -105,6 +105,16 @@ class IotHubEmulatorExtensionTest {
   }
 
   @Test
+  void perClassLifecycleGetsTheSameEmulatorInItsConstructorAndClosesIt() {
+    ExtensionFixtures.PerClassConstructor.seen.clear();
+    assertPasses(ExtensionFixtures.PerClassConstructor.class, 1);
+    List<IotHubEmulator> seen = ExtensionFixtures.PerClassConstructor.seen;
+    assertThat(seen).hasSize(3);
+    assertThat(new HashSet<>(seen)).hasSize(1);
+    assertThat(listening(seen.get(0))).isFalse();
+  }
+
+  @Test
   void invalidSettingsFailTheClassNamingTheRuleAndTheValue() {
     assertThat(run(ExtensionFixtures.BadDuration.class).failures()).containsExactly("@IotHubEmulatorSettings on"
         + " BadDuration: handshakeTimeout must be an ISO-8601 duration such as PT5S, but was '5s'");

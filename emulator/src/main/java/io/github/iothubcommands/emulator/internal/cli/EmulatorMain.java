@@ -187,6 +187,10 @@ public final class EmulatorMain {
     if (hubName != null) {
       check.hubName(hubName);
     }
+    if (health && httpsPort == 0) {
+      throw new IllegalArgumentException("--health needs the emulator's HTTPS port, but --https-port was 0 (any);"
+          + " give the port it bound (in its info file, httpsHost)");
+    }
     return new Options(List.copyOf(devices), httpsPort, hubName, infoFile, help,
         bind(bind, allowNonLoopback, health), health, healthTimeout);
   }

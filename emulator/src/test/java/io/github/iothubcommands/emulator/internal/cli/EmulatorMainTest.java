@@ -67,6 +67,8 @@ class EmulatorMainTest {
             + " --allow-non-loopback to allow it");
     assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--health", "--bind", "auto"}))
         .hasMessageStartingWith("--health needs the emulator's address");
+    assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--health", "--https-port", "0"}))
+        .hasMessageStartingWith("--health needs the emulator's HTTPS port, but --https-port was 0 (any)");
     assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--health-timeout", "-1"}))
         .hasMessage("--health-timeout must be a number of seconds from 0 to 3600, but was '-1'");
     assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--health-timeout", "soon"}))
