@@ -156,8 +156,9 @@ public final class IotHubEmulator implements AutoCloseable {
 
   /**
    * Returns a service connection string ({@code HostName=localhost;SharedAccessKeyName=iothubowner;
-   * SharedAccessKey=…}; the host is {@link #serviceHost()}). Connection strings cannot carry a port: service clients built from it dial HTTPS
-   * on 443 and AMQPS on 5671, so for HTTPS clients it only works when the emulator's HTTPS port is 443; use
+   * SharedAccessKey=…}; the host is {@link #serviceHost()}). Connection strings cannot carry a port: service
+   * clients built from it dial HTTPS on 443 and AMQPS on 5671, so for HTTPS clients it only works when the
+   * emulator's HTTPS port is 443; use
    * {@link #httpsHost()} with {@link #serviceSasToken()} otherwise.
    *
    * @return the connection string (a secret: do not log it)

@@ -66,7 +66,8 @@ class IotHubEmulatorSdkTest {
 
   @BeforeAll
   static void start() {
-    hub = IotHubEmulator.builder().bindAnyFreeLoopbackAddress().devices("c2d", "m1", "offline", "slow", "wrong-key").hubName("sdk-test").start();
+    hub = IotHubEmulator.builder().bindAnyFreeLoopbackAddress().devices("c2d", "m1", "offline", "slow", "wrong-key")
+        .hubName("sdk-test").start();
     // The service SDK's HTTPS layer is HttpsURLConnection without an SSLContext option: JVM default.
     HttpsURLConnection.setDefaultSSLSocketFactory(hub.sslContext().getSocketFactory());
     hub.engine().subscribeFeedback(FeedbackReceiver.taking(feedback::addAll));

@@ -71,7 +71,10 @@ public final class IotHubEmulatorExtension implements BeforeAllCallback, AfterAl
   private final Consumer<IotHubEmulator.Builder> configuration;
   private volatile @Nullable IotHubEmulator current;
 
-  /** Creates the extension with no configuration beyond {@link IotHubEmulatorSettings}; JUnit does this for {@code @ExtendWith}. */
+  /**
+   * Creates the extension with no configuration beyond {@link IotHubEmulatorSettings}; JUnit does this for
+   * {@code @ExtendWith}.
+   */
   public IotHubEmulatorExtension() {
     this(b -> { });
   }
@@ -192,7 +195,8 @@ public final class IotHubEmulatorExtension implements BeforeAllCallback, AfterAl
   public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
     Parameter p = parameterContext.getParameter();
     return p.getType() == IotHubEmulator.class || p.getType() == String.class
-        && (p.isAnnotationPresent(DeviceConnectionString.class) || p.isAnnotationPresent(ServiceConnectionString.class));
+        && (p.isAnnotationPresent(DeviceConnectionString.class)
+            || p.isAnnotationPresent(ServiceConnectionString.class));
   }
 
   @Override

@@ -65,6 +65,7 @@ final class HealthEndpoint extends ChannelInboundHandlerAdapter {
     for (FrontDoors.Door d : doors.doors()) {
       each.putObject(d.name()).put("port", d.port()).put("state", d.state().name().toLowerCase(Locale.ROOT));
     }
-    new Responder(ctx, keepAlive && healthy).send(healthy ? 200 : 503, body.toString().getBytes(StandardCharsets.UTF_8));
+    byte[] json = body.toString().getBytes(StandardCharsets.UTF_8);
+    new Responder(ctx, keepAlive && healthy).send(healthy ? 200 : 503, json);
   }
 }

@@ -11,8 +11,8 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 /**
  * HTTPS for the service clients (direct methods, registry). Pipeline: TLS (handshake timeout) → request and
  * idle timers on the bytes → Netty's HTTP/1.1 codec (request line and header limits) → timers on the
- * messages → keep-alive → {@link HealthEndpoint} ({@code GET /health}, no authorization) → {@link RequestGate} (undecodable, unauthorized and oversized requests refused from
- * their head) → aggregator (body limit) → the shared {@link ServiceHttpHandler}.
+ * messages → keep-alive → {@link HealthEndpoint} ({@code GET /health}, no authorization) → {@link
+ * RequestGate} (undecodable, unauthorized and oversized requests refused from their head) → aggregator (body limit) → the shared {@link ServiceHttpHandler}.
  */
 public final class HttpsServiceServer {
   /** The front door's name in logs and errors. */

@@ -43,7 +43,8 @@ final class AmqpTestHub implements AutoCloseable {
   private final List<AutoCloseable> clients = new ArrayList<>();
 
   AmqpTestHub(HubLimits limits, String... deviceIds) {
-    emulator = IotHubEmulator.builder().bindAnyFreeLoopbackAddress().devices(deviceIds).limits(limits).httpsPort(0).mqttPort(0).start();
+    emulator = IotHubEmulator.builder().bindAnyFreeLoopbackAddress().devices(deviceIds).limits(limits).httpsPort(0)
+        .mqttPort(0).start();
     engine = emulator.engine();
   }
 
