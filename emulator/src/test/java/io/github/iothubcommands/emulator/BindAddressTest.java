@@ -7,7 +7,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -131,6 +137,40 @@ class BindAddressTest {
       assertThat(List.of(a.amqpPort(), a.mqttPort(), a.httpsPort()))
           .isEqualTo(List.of(b.amqpPort(), b.mqttPort(), b.httpsPort()))
           .isEqualTo(List.of(5671, 8883, 8443));
+    }
+  }
+
+  @Test
+  void emulatorsStartedTogetherOnAnyFreeAddressEachEndUpOnTheirOwn() throws Exception {
+    // One process: every start probes the same first address, so all but one lose a bind race and move on.
+    int count = 4;
+    ExecutorService pool = Executors.newFixedThreadPool(count);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<IotHubEmulator>> starts = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      starts.add(pool.submit(() -> {
+        go.await();
+        return IotHubEmulator.builder().bindAnyFreeLoopbackAddress().start();
+      }));
+    }
+    go.countDown();
+    List<IotHubEmulator> hubs = new ArrayList<>();
+    try {
+      for (Future<IotHubEmulator> f : starts) {
+        hubs.add(f.get(60, TimeUnit.SECONDS));
+      }
+      assertThat(hubs.stream().map(IotHubEmulator::bindAddress).distinct()).hasSize(count);
+      assertThat(hubs).allSatisfy(h -> assertThat(List.of(h.amqpPort(), h.mqttPort(), h.httpsPort()))
+          .isEqualTo(List.of(5671, 8883, 8443)));
+    } finally {
+      for (Future<IotHubEmulator> f : starts) { // each that started, also if another failed (close is idempotent)
+        try {
+          f.get(60, TimeUnit.SECONDS).close();
+        } catch (ExecutionException e) {
+          // that start failed: nothing to close
+        }
+      }
+      pool.shutdownNow();
     }
   }
 
