@@ -5,6 +5,7 @@ import io.github.iothubcommands.emulator.internal.DeviceRegistry;
 import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
 import io.github.iothubcommands.emulator.internal.LoopbackAddresses;
 import io.github.iothubcommands.emulator.internal.Timeouts;
+import io.github.iothubcommands.emulator.internal.https.HttpsServiceServer;
 import io.github.iothubcommands.emulator.internal.tls.TlsMaterial;
 import io.github.iothubcommands.engine.HubEngine;
 import io.github.iothubcommands.engine.HubLimits;
@@ -83,7 +84,7 @@ public final class IotHubEmulator implements AutoCloseable {
   /** The longest timeout the builder takes. */
   public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
   /** The HTTPS path of the health endpoint, answered without authorization: see {@link #healthUrl()}. */
-  public static final String HEALTH_PATH = "/health";
+  public static final String HEALTH_PATH = HttpsServiceServer.HEALTH_PATH;
 
   private final EmulatorRuntime runtime;
 

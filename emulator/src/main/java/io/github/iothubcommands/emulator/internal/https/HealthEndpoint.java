@@ -20,9 +20,6 @@ import java.util.Locale;
  * out then, so a pipelined request after it is answered in order. One instance per connection.
  */
 final class HealthEndpoint extends ChannelInboundHandlerAdapter {
-  /** The path the endpoint answers. */
-  static final String PATH = "/health";
-
   private final FrontDoors doors;
   /** Between a health request's head and its last part: its parts are dropped, then it is answered. */
   private boolean answering;
@@ -55,7 +52,7 @@ final class HealthEndpoint extends ChannelInboundHandlerAdapter {
     }
     String uri = req.uri();
     int query = uri.indexOf('?');
-    return (query < 0 ? uri : uri.substring(0, query)).equals(PATH);
+    return (query < 0 ? uri : uri.substring(0, query)).equals(HttpsServiceServer.HEALTH_PATH);
   }
 
   private void answer(ChannelHandlerContext ctx) {

@@ -17,6 +17,8 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 public final class HttpsServiceServer {
   /** The front door's name in logs and errors. */
   public static final String NAME = "HTTPS";
+  /** The path {@link HealthEndpoint} answers, without authorization. */
+  public static final String HEALTH_PATH = "/health";
   /** Largest body: IoT Hub's 128 KB method payload twice over (a registry body is far smaller), plus room. */
   public static final int MAX_BODY_BYTES = 256 * 1024 + 16 * 1024;
   /** Longest request line: a path with a 128-character device id, its query, and room. */
