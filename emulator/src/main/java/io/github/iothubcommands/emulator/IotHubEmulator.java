@@ -1,13 +1,13 @@
 package io.github.iothubcommands.emulator;
 
 import io.github.iothubcommands.DeviceId;
+import io.github.iothubcommands.HubTier;
 import io.github.iothubcommands.emulator.internal.DeviceRegistry;
 import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
 import io.github.iothubcommands.emulator.internal.Timeouts;
 import io.github.iothubcommands.emulator.internal.tls.TlsMaterial;
 import io.github.iothubcommands.engine.HubEngine;
 import io.github.iothubcommands.engine.HubLimits;
-import io.github.iothubcommands.engine.HubTier;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
