@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -64,6 +65,16 @@ public final class SequencePlan {
     return steps;
   }
 
+  /** The same steps, in order, for another device, each command replaced (a fan-out gives each device its ids). */
+  SequencePlan retarget(String deviceId, UnaryOperator<Command> commands) {
+    Validation.deviceId(deviceId);
+    List<Step> copies = new ArrayList<>(steps.size());
+    for (Step step : steps) {
+      copies.add(step.withCommand(commands.apply(step.command)));
+    }
+    return new SequencePlan(deviceId, copies);
+  }
+
   @Override
   public String toString() {
     return "SequencePlan{deviceId=" + deviceId + ", steps=" + steps + '}';
@@ -86,6 +97,11 @@ public final class SequencePlan {
      */
     public Command command() {
       return command;
+    }
+
+    /** This step with another command (same strategy and settings). */
+    Step withCommand(Command other) {
+      return new Step(other, strategy);
     }
 
     /**
