@@ -63,8 +63,11 @@ public final class FanOut {
   public static final int MAX_CONCURRENCY = 100_000;
   /** On a 429, the rate is multiplied by this: {@value}. */
   public static final double DEFAULT_DECREASE_FACTOR = 0.5;
-  /** After a decrease, the rate grows back by this fraction of the ceiling per second: {@value}. */
-  public static final double DEFAULT_INCREASE_PER_SECOND = 0.1;
+  /**
+   * After a decrease, the rate grows back by this fraction of the ceiling per second: {@value} (from half the
+   * ceiling back to it in 25 s; slower probing meets fewer 429s while another sender shares the quota).
+   */
+  public static final double DEFAULT_INCREASE_PER_SECOND = 0.02;
   /** The rate never falls below this fraction of the ceiling: {@value}. */
   public static final double MIN_RATE_FRACTION = 0.01;
   /** Sends of one device the fan-out makes when the hub answers 429, the first included: {@value}. */
