@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 final class FanOutRun implements FanOutHandle {
   private static final Logger LOG = LoggerFactory.getLogger(FanOutRun.class);
+  /** How far behind its schedule the pace may catch up: 100 ms of sends. */
+  private static final double CATCH_UP_NANOS = 100e6;
 
   /** One device taken from the source and without a result yet. */
   private static final class Active {
@@ -244,7 +246,9 @@ final class FanOutRun implements FanOutHandle {
       }
       synchronized (this) {
         double interval = 1e9 / rate.at(now);
-        nextSlot = now - nextSlot > interval ? now + interval : nextSlot + interval;
+        // a late timer (wall clock) may catch up on slots it missed, up to CATCH_UP_NANOS of them; an idle
+        // spell (every slot taken) earns no more than that, so the hub never sees a burst above it
+        nextSlot = Math.max(nextSlot, now - Math.max(interval, CATCH_UP_NANOS)) + interval;
         if (rate.recovered(now)) {
           recovered = FanOutRateChange.of(time.now(), lastDecreasedTo, rate.ceiling(),
               FanOutRateChange.Reason.RECOVERED);
