@@ -1,5 +1,6 @@
 package io.github.iothubcommands;
 
+import io.github.iothubcommands.internal.Validation;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -32,10 +33,10 @@ public final class FanOutResult {
    * @param outcome the command's terminal outcome (its device id is the result's)
    * @param attempts how many times the command was sent, 1 or more
    * @return the result
-   * @throws IllegalArgumentException if {@code attempts} is below 1
+   * @throws IllegalArgumentException if {@code outcome} is null or {@code attempts} is below 1
    */
   public static FanOutResult ofCommand(CommandOutcome outcome, int attempts) {
-    return new FanOutResult(outcome.deviceId(), outcome, null, attempts);
+    return new FanOutResult(Validation.notNull("outcome", outcome).deviceId(), outcome, null, attempts);
   }
 
   /**
@@ -44,10 +45,10 @@ public final class FanOutResult {
    * @param sequence the plan's result (its device id is the result's)
    * @param attempts how many times the plan was started, 1 or more
    * @return the result
-   * @throws IllegalArgumentException if {@code attempts} is below 1
+   * @throws IllegalArgumentException if {@code sequence} is null or {@code attempts} is below 1
    */
   public static FanOutResult ofPlan(SequenceResult sequence, int attempts) {
-    return new FanOutResult(sequence.deviceId(), null, sequence, attempts);
+    return new FanOutResult(Validation.notNull("sequence", sequence).deviceId(), null, sequence, attempts);
   }
 
   /**

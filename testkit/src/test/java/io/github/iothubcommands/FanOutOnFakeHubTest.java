@@ -486,4 +486,53 @@ class FanOutOnFakeHubTest {
     assertThat(hub.messageCount()).isEqualTo(51);
     handle.cancel();
   }
+
+  @Test
+  void aPlanIsStartedAgainWhenItsFirstStepWasThrottledButNotWhenALaterOneWas() {
+    // one 4 KB method meter a second, a burst of one; another caller just used it
+    useHub(HubLimits.custom().methodBytesPerSecond(4096).throttleBurst(Duration.ofSeconds(1)).build());
+    hub.device("other").onMethod("ping", MethodReply.respond(200, "{}")).connect();
+    hub.device("gw-1").onMethod("download", MethodReply.respond(200, "{}"))
+        .onMethod("install", MethodReply.respond(200, "{}")).connect();
+    assertThat(client.send("other", Command.named("ping").build(), DeliveryStrategy.directMethod()).status())
+        .isEqualTo(CommandStatus.SUCCEEDED);
+    SequencePlan template = SequencePlan.forDevice("template")
+        .then(Command.named("download").id("dl").build(), DeliveryStrategy.directMethod())
+        .then(Command.named("install").id("in").build(), DeliveryStrategy.directMethod()).build();
+    List<FanOutResult> results = new CopyOnWriteArrayList<>();
+
+    FanOutSummary summary = runToEnd(client.fanOut(FanOut.to(List.of("gw-1")).plan(template).ratePerSecond(1)
+        .onResult(results::add).build()), Duration.ofMillis(100), 100);
+
+    assertThat(summary.throttled()).isEqualTo(2); // step 0 of the first start, step 1 of the second
+    assertThat(summary.failed()).isEqualTo(1);
+    assertThat(results).singleElement().satisfies(r -> {
+      assertThat(r.attempts()).isEqualTo(2);
+      SequenceResult.StepResult stopped = r.sequence().orElseThrow().failedStep().orElseThrow();
+      assertThat(stopped.index()).isEqualTo(1);
+      assertThat(stopped.outcome().orElseThrow().hubError()).contains(HubError.THROTTLED);
+    });
+    assertThat(hub.device("gw-1").methodCalls()).extracting(MethodRequest::methodName).containsExactly("download");
+  }
+
+  @Test
+  void cancellingAPlanFanOutStopsTakingDevicesAndLetsThePlansInFlightRunToTheirEnd() {
+    List<String> devices = ids("gw-", 5);
+    devices.forEach(id -> hub.device(id).onMethod("download", MethodReply.respond(200, "{}")
+        .after(Duration.ofSeconds(10))).onMethod("install", MethodReply.respond(200, "{}")
+        .after(Duration.ofSeconds(10))).connect());
+    SequencePlan template = SequencePlan.forDevice("template")
+        .then(Command.named("download").id("dl").build(), DeliveryStrategy.directMethod())
+        .then(Command.named("install").id("in").build(), DeliveryStrategy.directMethod()).build();
+    FanOutHandle handle = client.fanOut(FanOut.to(devices).plan(template).concurrency(2).ratePerSecond(10).build());
+    hub.advance(Duration.ofSeconds(1));
+    assertThat(handle.cancel()).isTrue();
+    assertThat(handle.summary()).isNotDone();
+    FanOutSummary summary = runToEnd(handle, Duration.ofSeconds(1), 30);
+    assertThat(summary.end()).isEqualTo(FanOutSummary.End.CANCELLED);
+    assertThat(summary.started()).isEqualTo(2);
+    assertThat(summary.succeeded()).isEqualTo(2);
+    assertThat(summary.notStarted()).hasValue(3);
+    assertThat(summary.duration()).isGreaterThanOrEqualTo(Duration.ofSeconds(20));
+  }
 }

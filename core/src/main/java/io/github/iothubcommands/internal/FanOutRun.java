@@ -519,6 +519,9 @@ final class FanOutRun implements FanOutHandle {
   }
 
   private void emit(FanOutRateChange change) {
+    if (LOG.isDebugEnabled()) {
+      LOG.debug("Fan-out pace {}: {}/s -> {}/s", change.reason(), change.fromPerSecond(), change.toPerSecond());
+    }
     call(spec.onRateChange(), change, "onRateChange");
   }
 
