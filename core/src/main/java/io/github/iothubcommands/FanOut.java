@@ -242,9 +242,10 @@ public final class FanOut {
   }
 
   /**
-   * Returns the devices' source.
+   * Returns the devices' source, which {@link CommandClient#fanOut(FanOut)} reads. An {@code Iterator} source
+   * is wrapped so that it runs once: taking its iterator here uses that run.
    *
-   * @return the ids as given (an {@code Iterator} is wrapped so that it runs once)
+   * @return the ids as given
    */
   public Iterable<String> deviceIds() {
     return deviceIds;
