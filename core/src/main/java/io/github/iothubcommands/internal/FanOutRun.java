@@ -45,6 +45,8 @@ final class FanOutRun implements FanOutHandle {
   private static final Logger LOG = LoggerFactory.getLogger(FanOutRun.class);
   /** How far behind its schedule the pace may catch up: 100 ms of sends. */
   private static final double CATCH_UP_NANOS = 100e6;
+  /** The shortest wait the pacing timer is armed for: 1 ms. */
+  private static final long MIN_TIMER_NANOS = 1_000_000;
 
   /** One device taken from the source and without a result yet. */
   private static final class Active {
@@ -483,8 +485,12 @@ final class FanOutRun implements FanOutHandle {
     summary.complete(s);
   }
 
-  /** Lock held. Arms the one pacing timer for {@code due}, unless it is already armed at or before it. */
-  private void armPacingTimer(long due, long now) {
+  /**
+   * Lock held. Arms the one pacing timer for the next slot (at least a millisecond ahead: the slots due by
+   * then go out together, within the catch-up), unless it is already armed at or before then.
+   */
+  private void armPacingTimer(long slot, long now) {
+    long due = Math.max(slot, now + MIN_TIMER_NANOS); // at high rates, one timer per millisecond, not per send
     if (pacingTimer != null && pacingDue <= due) {
       return;
     }
