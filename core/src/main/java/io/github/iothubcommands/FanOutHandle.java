@@ -28,8 +28,9 @@ public interface FanOutHandle {
    * Stops taking devices from the source and cancels what is in flight: each command in flight is {@linkplain
    * CommandHandle#cancel() cancelled} (a direct method already called may still run on the device, a message
    * the hub already queued may still be delivered), devices waiting to be resent after a 429 end cancelled.
-   * A plan in flight runs to its end, as after {@link #stop()}: the client's plan runner offers no way yet to
-   * stop a plan between steps. The summary then ends {@link FanOutSummary.End#CANCELLED}.
+   * A plan in flight is cancelled through the future {@link CommandClient#runAsync} returned: the plan
+   * runner cancels its running command and sends nothing more, and the device's result is {@linkplain
+   * FanOutResult#ofCancelledPlan cancelled}. The summary then ends {@link FanOutSummary.End#CANCELLED}.
    *
    * @return {@code true} if this call cancelled it, {@code false} if it had already ended or been cancelled
    */

@@ -14,9 +14,10 @@ public final class FanOutResult {
   private final @Nullable CommandOutcome outcome;
   private final @Nullable SequenceResult sequence;
   private final int attempts;
+  private final boolean cancelledPlan;
 
   private FanOutResult(String deviceId, @Nullable CommandOutcome outcome, @Nullable SequenceResult sequence,
-      int attempts) {
+      int attempts, boolean cancelledPlan) {
     if (attempts < 1) {
       throw new IllegalArgumentException("attempts must be at least 1, but was " + attempts);
     }
@@ -24,6 +25,7 @@ public final class FanOutResult {
     this.outcome = outcome;
     this.sequence = sequence;
     this.attempts = attempts;
+    this.cancelledPlan = cancelledPlan;
   }
 
   /**
@@ -36,7 +38,7 @@ public final class FanOutResult {
    * @throws IllegalArgumentException if {@code outcome} is null or {@code attempts} is below 1
    */
   public static FanOutResult ofCommand(CommandOutcome outcome, int attempts) {
-    return new FanOutResult(Validation.notNull("outcome", outcome).deviceId(), outcome, null, attempts);
+    return new FanOutResult(Validation.notNull("outcome", outcome).deviceId(), outcome, null, attempts, false);
   }
 
   /**
@@ -48,7 +50,21 @@ public final class FanOutResult {
    * @throws IllegalArgumentException if {@code sequence} is null or {@code attempts} is below 1
    */
   public static FanOutResult ofPlan(SequenceResult sequence, int attempts) {
-    return new FanOutResult(Validation.notNull("sequence", sequence).deviceId(), null, sequence, attempts);
+    return new FanOutResult(Validation.notNull("sequence", sequence).deviceId(), null, sequence, attempts, false);
+  }
+
+  /**
+   * The result of a device whose plan was running when the fan-out was cancelled. It has no {@link
+   * #sequence()}: the plan runner stops a cancelled plan without a result (its running command ended {@link
+   * CommandStatus#CANCELLED}, which the client's listeners saw).
+   *
+   * @param deviceId the device
+   * @param attempts how many times the plan was started, 1 or more
+   * @return the result
+   * @throws IllegalArgumentException if {@code deviceId} is null or {@code attempts} is below 1
+   */
+  public static FanOutResult ofCancelledPlan(String deviceId, int attempts) {
+    return new FanOutResult(Validation.notNull("deviceId", deviceId), null, null, attempts, true);
   }
 
   /**
@@ -72,7 +88,7 @@ public final class FanOutResult {
   /**
    * Returns the plan's result, in a plan fan-out.
    *
-   * @return the result, or empty in a command fan-out
+   * @return the result, or empty in a command fan-out and for a plan cancelled while it ran
    */
   public Optional<SequenceResult> sequence() {
     return Optional.ofNullable(sequence);
@@ -84,12 +100,15 @@ public final class FanOutResult {
    * @return {@code true} on success
    */
   public boolean succeeded() {
-    return outcome != null ? outcome.isSuccess() : Objects.requireNonNull(sequence).succeeded();
+    if (outcome != null) {
+      return outcome.isSuccess();
+    }
+    return sequence != null && sequence.succeeded();
   }
 
   /**
    * Whether the fan-out was cancelled before the device had a result: the command (or the plan's step that
-   * stopped it) ended {@link CommandStatus#CANCELLED}.
+   * stopped it) ended {@link CommandStatus#CANCELLED}, or the plan was cancelled while it ran.
    *
    * @return {@code true} if cancelled
    */
@@ -97,7 +116,10 @@ public final class FanOutResult {
     if (outcome != null) {
       return outcome.status() == CommandStatus.CANCELLED;
     }
-    return Objects.requireNonNull(sequence).failedStep()
+    if (sequence == null) {
+      return cancelledPlan;
+    }
+    return sequence.failedStep()
         .flatMap(SequenceResult.StepResult::outcome)
         .map(o -> o.status() == CommandStatus.CANCELLED)
         .orElse(false);
@@ -116,17 +138,17 @@ public final class FanOutResult {
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof FanOutResult r && deviceId.equals(r.deviceId) && Objects.equals(outcome, r.outcome)
-        && Objects.equals(sequence, r.sequence) && attempts == r.attempts;
+        && Objects.equals(sequence, r.sequence) && attempts == r.attempts && cancelledPlan == r.cancelledPlan;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(deviceId, outcome, sequence, attempts);
+    return Objects.hash(deviceId, outcome, sequence, attempts, cancelledPlan);
   }
 
   @Override
   public String toString() {
     return "FanOutResult{deviceId=" + deviceId + ", " + (outcome != null ? outcome.status() + " " + outcome.detail()
-        : String.valueOf(sequence)) + ", attempts=" + attempts + '}';
+        : sequence != null ? String.valueOf(sequence) : "plan cancelled while it ran") + ", attempts=" + attempts + '}';
   }
 }

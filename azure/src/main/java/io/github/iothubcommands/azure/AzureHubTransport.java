@@ -13,12 +13,16 @@ import com.microsoft.azure.sdk.iot.service.messaging.MessagingClient;
 import com.microsoft.azure.sdk.iot.service.messaging.MessagingClientOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClientOptions;
+import io.github.iothubcommands.HubError;
+import io.github.iothubcommands.HubException;
 import io.github.iothubcommands.MethodResponse;
 import io.github.iothubcommands.azure.internal.Backoff;
 import io.github.iothubcommands.azure.internal.FeedbackLink;
+import io.github.iothubcommands.azure.internal.Handoff;
 import io.github.iothubcommands.azure.internal.MessagingLink;
 import io.github.iothubcommands.azure.internal.MethodCaller;
 import io.github.iothubcommands.azure.internal.ServiceConnectionString;
+import io.github.iothubcommands.spi.BlockingMethodTransport;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
 import io.github.iothubcommands.spi.FeedbackReceiver;
 import io.github.iothubcommands.spi.FeedbackSubscription;
@@ -29,8 +33,12 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,7 +66,8 @@ import org.jspecify.annotations.Nullable;
  *       after the client has taken every record in it, abandoned otherwise; the receiver restarts after a
  *       failure.
  *   <li>Direct methods through {@code DirectMethodsClient}, on a bounded pool of threads this transport owns
- *       ({@link Builder#methodConcurrency(int)}). The HTTP read timeout of each call is derived from its own
+ *       ({@link Builder#methodConcurrency(int)}), or on the caller's thread when {@code CommandClient.send}
+ *       waits for a plain direct method anyway ({@link #invokeMethodBlocking}). The HTTP read timeout of each call is derived from its own
  *       connect and response timeouts, so the SDK's 24 s read timeout never cuts a slower method short.
  *   <li>Every failure becomes a {@link io.github.iothubcommands.HubException} with its {@link
  *       io.github.iothubcommands.HubError}: see {@code docs/service-side.md} for the table.
@@ -70,7 +79,7 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #close()} closes every connection and stops every thread this transport started. No shared
  * access key or signature ever appears in a log line, an exception or {@link #toString()}.
  */
-public final class AzureHubTransport implements HubTransport {
+public final class AzureHubTransport implements BlockingMethodTransport {
   /** Default bound on direct method calls in progress at once (each holds a thread for its call). */
   public static final int DEFAULT_METHOD_CONCURRENCY = 16;
   /** Default longest wait for the hub's answer to a cloud-to-device send, reconnects included. */
@@ -90,6 +99,15 @@ public final class AzureHubTransport implements HubTransport {
   private final Backoff backoff;
   private final ScheduledExecutorService scheduler;
   private final ExecutorService methodPool;
+  private final ExecutorService connecting;
+  /**
+   * Completes what the SDK's threads report (send acknowledgements, feedback batches), so no caller's code
+   * ever runs on the SDK's AMQP reactor: a callback that blocks there — a synchronous send reacting to an
+   * outcome — would stall every link, or wait for an acknowledgement that reactor can no longer deliver.
+   * One thread normally; a fork-join pool, because a callback that blocks waiting for a future (as {@code
+   * CommandClient.send} does) makes it add a spare thread, so a send nested in a callback cannot deadlock it.
+   */
+  private final ForkJoinPool callbacks;
   private final MessagingLink messaging;
   private final MethodCaller methods;
   private @Nullable FeedbackLink feedback;
@@ -101,14 +119,21 @@ public final class AzureHubTransport implements HubTransport {
     this.clients = clients;
     this.backoff = new Backoff(b.reconnectDelay, b.maxReconnectDelay);
     int n = INSTANCES.incrementAndGet();
-    // Two threads: reopening one link, or closing a broken client, never holds up the other link.
-    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(2, daemon("iothub-commands-azure-" + n
+    // One thread: it only times (send timeouts, reconnect delays); nothing that blocks runs on it.
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemon("iothub-commands-azure-" + n
         + "-timer"));
     timers.setRemoveOnCancelPolicy(true); // a send's cancelled timeout must not hold its message for 60 s
     this.scheduler = timers;
     this.methodPool = Executors.newFixedThreadPool(b.methodConcurrency, daemon("iothub-commands-azure-" + n
         + "-method"));
-    this.messaging = new MessagingLink(clients::messaging, scheduler, b.sendTimeout, backoff);
+    this.callbacks = callbackPool("iothub-commands-azure-" + n + "-callback");
+    // Opening blocks up to the SDK's open timeout; closing a broken client, up to its stop timeout. Four
+    // threads: both links can be opening while both close a replaced client, and no timer waits for them.
+    ThreadPoolExecutor connectingPool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        daemon("iothub-commands-azure-" + n + "-connect"));
+    connectingPool.allowCoreThreadTimeOut(true);
+    this.connecting = connectingPool;
+    this.messaging = new MessagingLink(clients::messaging, scheduler, connecting, b.sendTimeout, backoff);
     this.methods = new MethodCaller(clients::methods, methodPool);
   }
 
@@ -134,12 +159,25 @@ public final class AzureHubTransport implements HubTransport {
 
   @Override
   public CompletableFuture<Void> sendCloudToDevice(CloudToDeviceMessage message) {
-    return messaging.send(message);
+    return Handoff.completeOn(callbacks, messaging.send(message));
   }
 
   @Override
   public CompletableFuture<MethodResponse> invokeMethod(MethodInvocation invocation) {
     return methods.invoke(invocation);
+  }
+
+  /**
+   * Calls the method on the caller's thread ({@code CommandClient.send}'s path): no pool thread, and so not
+   * counted against {@link Builder#methodConcurrency(int)}; the caller's own threads bound these calls.
+   */
+  @Override
+  public MethodResponse invokeMethodBlocking(MethodInvocation invocation) {
+    if (closed) {
+      throw HubException.builder(HubError.CONNECTION_FAILED).deviceId(invocation.deviceId())
+          .detail("transport is closed").build();
+    }
+    return methods.invokeBlocking(invocation);
   }
 
   @Override
@@ -151,7 +189,8 @@ public final class AzureHubTransport implements HubTransport {
     if (closed) {
       throw new IllegalStateException("transport is closed");
     }
-    FeedbackLink link = new FeedbackLink(clients::feedback, receiver, scheduler, ACKNOWLEDGE_TIMEOUT, backoff);
+    FeedbackLink link = new FeedbackLink(clients::feedback, receiver, callbacks, scheduler, connecting,
+        ACKNOWLEDGE_TIMEOUT, backoff);
     feedback = link;
     link.start();
     return link;
@@ -197,9 +236,13 @@ public final class AzureHubTransport implements HubTransport {
     } finally {
       scheduler.shutdownNow();
       MethodCaller.failNotStarted(methodPool.shutdownNow());
+      callbacks.shutdown(); // completions already handed over still run: every send gets its answer
+      connecting.shutdownNow();
       try {
         scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        connecting.awaitTermination(10, TimeUnit.SECONDS);
         methodPool.awaitTermination(10, TimeUnit.SECONDS);
+        callbacks.awaitTermination(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -210,6 +253,16 @@ public final class AzureHubTransport implements HubTransport {
   @Override
   public String toString() {
     return "AzureHubTransport{host=" + host + ", protocol=" + protocol + (closed ? ", closed" : "") + '}';
+  }
+
+  private static ForkJoinPool callbackPool(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return new ForkJoinPool(1, pool -> {
+      ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+      t.setName(prefix + "-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    }, null, true);
   }
 
   private static ThreadFactory daemon(String prefix) {

@@ -27,7 +27,6 @@ import io.github.iothubcommands.engine.DeviceSession;
 import io.github.iothubcommands.engine.MethodRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -53,9 +52,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * Sample time per operation, one caller at a time; compare the medians (p0.50).
  *
  * <ul>
- *   <li>{@link #rawDirectMethod} — {@code DirectMethodsClient.invoke} (HTTPS), payload a Gson tree, 10 s
- *       response timeout; {@link #clientDirectMethod} — {@code client.send} of a fresh {@code Command} with
- *       a {@code DirectMethod} strategy (validation, tracking, transport, outcome).
+ *   <li>{@link #rawDirectMethod} — {@code DirectMethodsClient.invoke} (HTTPS) with request options built per
+ *       call from the JSON text (the SDK takes a Gson tree), 10 s response timeout; {@link
+ *       #clientDirectMethod} — {@code client.send} of a fresh {@code Command} (random id) with the same JSON
+ *       text and a {@code DirectMethod} strategy: validation, tracking, transport, outcome. Both build their
+ *       request per call, as a caller does.
  *   <li>{@link #rawDirectMethodOnAPool} — the raw call on a pool, waited for through a future: the raw
  *       baseline for an asynchronous caller, with the thread hand-offs the transport pays too.
  *   <li>{@link #rawCloudToDeviceSend} — {@code MessagingClient.sendAsync} (AMQPS), waiting for the hub's
@@ -80,7 +81,6 @@ public class AzureTransportBenchmark {
   IotHubEmulator hub;
   DeviceSession device;
   DirectMethodsClient rawMethods;
-  DirectMethodRequestOptions rawOptions;
   MessagingClient rawMessaging;
   CommandClient client;
   DirectMethod method;
@@ -112,8 +112,6 @@ public class AzureTransportBenchmark {
     // The same read timeout the transport derives for these calls: connect 0 + response 10 + 15 s.
     rawMethods = new DirectMethodsClient(hub.httpsHost(), sas,
         DirectMethodsClientOptions.builder().httpReadTimeoutSeconds(25).build());
-    rawOptions = DirectMethodRequestOptions.builder().payload(JsonParser.parseString(PAYLOAD))
-        .methodResponseTimeoutSeconds(10).methodConnectTimeoutSeconds(0).build();
     rawMessaging = new MessagingClient("localhost", sas, IotHubServiceClientProtocol.AMQPS,
         MessagingClientOptions.builder().sslContext(hub.sslContext()).build());
     rawMessaging.open();
@@ -134,9 +132,15 @@ public class AzureTransportBenchmark {
     hub.close();
   }
 
+  /** The raw call's request, built per call from the JSON text, as a caller does. */
+  static DirectMethodRequestOptions rawOptions() {
+    return DirectMethodRequestOptions.builder().payload(JsonParser.parseString(PAYLOAD))
+        .methodResponseTimeoutSeconds(10).methodConnectTimeoutSeconds(0).build();
+  }
+
   @Benchmark
   public int rawDirectMethod() throws Exception {
-    DirectMethodResponse r = rawMethods.invoke(DEVICE, "ping", rawOptions);
+    DirectMethodResponse r = rawMethods.invoke(DEVICE, "ping", rawOptions());
     if (r.getStatus() != 200) {
       throw new IllegalStateException("device answered " + r.getStatus());
     }
@@ -151,7 +155,7 @@ public class AzureTransportBenchmark {
   public int rawDirectMethodOnAPool() throws Exception {
     return CompletableFuture.supplyAsync(() -> {
       try {
-        return rawMethods.invoke(DEVICE, "ping", rawOptions).getStatus();
+        return rawMethods.invoke(DEVICE, "ping", rawOptions()).getStatus();
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
@@ -160,7 +164,7 @@ public class AzureTransportBenchmark {
 
   @Benchmark
   public CommandOutcome clientDirectMethod() {
-    CommandOutcome o = client.send(DEVICE, Command.named("ping").jsonPayload(Map.of("n", 1)).build(), method);
+    CommandOutcome o = client.send(DEVICE, Command.named("ping").rawJsonPayload(PAYLOAD).build(), method);
     if (o.status() != CommandStatus.SUCCEEDED) {
       throw new IllegalStateException("expected SUCCEEDED, got " + o);
     }
@@ -183,7 +187,7 @@ public class AzureTransportBenchmark {
 
   @Benchmark
   public CommandOutcome clientCloudToDeviceSend() {
-    CommandOutcome o = client.send(DEVICE, Command.named("ping").jsonPayload(Map.of("n", 1)).build(), noAck);
+    CommandOutcome o = client.send(DEVICE, Command.named("ping").rawJsonPayload(PAYLOAD).build(), noAck);
     if (o.status() != CommandStatus.ACCEPTED) {
       throw new IllegalStateException("expected ACCEPTED, got " + o);
     }

@@ -7,15 +7,18 @@ import io.github.iothubcommands.CommandListener;
 import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.CommandStatus;
 import io.github.iothubcommands.DeliveryStrategy;
+import io.github.iothubcommands.FailurePolicy;
 import io.github.iothubcommands.FanOut;
 import io.github.iothubcommands.FanOutHandle;
 import io.github.iothubcommands.SequencePlan;
 import io.github.iothubcommands.SequenceResult;
+import io.github.iothubcommands.spi.BlockingMethodTransport;
 import io.github.iothubcommands.spi.FeedbackSubscription;
 import io.github.iothubcommands.spi.HubTransport;
 import io.github.iothubcommands.spi.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -63,19 +66,41 @@ public final class DefaultCommandClient implements CommandClient {
     return submit(deviceId, command, strategy, check(deviceId, command, strategy));
   }
 
+  /**
+   * The caller waits here anyway, so a plain direct method on a transport that can block runs on the caller's
+   * thread (no hand-off to a transport thread and back); everything else goes the asynchronous way.
+   */
   @Override
   public CommandOutcome send(String deviceId, Command command, DeliveryStrategy strategy) {
-    return await(sendAsync(deviceId, command, strategy).outcome(), "command " + command.id());
+    Delivery delivery = check(deviceId, command, strategy);
+    if (delivery instanceof DirectMethodDelivery method && transport instanceof BlockingMethodTransport blocking) {
+      TrackedCommand t = track(deviceId, command, strategy);
+      if (!t.isDone()) {
+        CommandOutcome outcome;
+        try {
+          outcome = method.attemptBlocking(t, blocking);
+        } catch (RuntimeException e) { // a bug below the SPI must still end the command
+          outcome = attempts.failure(t, e);
+        }
+        tracker.complete(t, outcome);
+      }
+      return t.outcomeFuture().join(); // the winning outcome: this one, or a cancel or close that came first
+    }
+    return await(submit(deviceId, command, strategy, delivery).outcomeFuture(), "command " + command.id());
   }
 
   @Override
   public CompletableFuture<SequenceResult> runAsync(SequencePlan plan) {
     Validation.notNull("plan", plan);
     checkOpen();
-    List<Delivery> steps = plan.steps().stream()
-        .map(step -> check(plan.deviceId(), step.command(), step.strategy()))
-        .toList();
-    return new SequenceRun(plan, steps, this).start();
+    List<Delivery> steps = new ArrayList<>(plan.steps().size());
+    List<@Nullable Delivery> compensations = new ArrayList<>(plan.steps().size());
+    for (SequencePlan.Step step : plan.steps()) { // every command, compensations too, before the first is sent
+      steps.add(check(plan.deviceId(), step.command(), step.strategy()));
+      compensations.add(step.failurePolicy() instanceof FailurePolicy.Compensate c
+          ? check(plan.deviceId(), c.command(), c.strategy()) : null);
+    }
+    return new SequenceRun(plan, steps, compensations, this).start();
   }
 
   @Override
@@ -141,15 +166,8 @@ public final class DefaultCommandClient implements CommandClient {
 
   /** Tracks and dispatches an already checked command. */
   TrackedCommand submit(String deviceId, Command command, DeliveryStrategy strategy, Delivery delivery) {
-    checkOpen();
-    TrackedCommand t = tracker.track(deviceId, command, strategy);
-    if (closed) { // close() raced with this send: it must still end in an outcome
-      tracker.complete(t, CommandOutcome.builder().commandId(t.commandId()).deviceId(deviceId)
-          .status(CommandStatus.FAILED).detail("client closed before the command was sent").completedAt(time.now())
-          .build());
-      return t;
-    }
-    if (t.isDone()) { // cancelled from another thread before the transport was called: never sent
+    TrackedCommand t = track(deviceId, command, strategy);
+    if (t.isDone()) { // closed, or cancelled from another thread, before the transport was called: never sent
       return t;
     }
     CompletableFuture<CommandOutcome> attempt;
@@ -160,6 +178,18 @@ public final class DefaultCommandClient implements CommandClient {
     }
     attempt.whenComplete((outcome, error) -> tracker.complete(t, outcome != null ? outcome : attempts.failure(t,
         error != null ? error : new IllegalStateException("delivery completed without an outcome"))));
+    return t;
+  }
+
+  /** Starts tracking a command; if close() raced with it, it is already FAILED and must not be sent. */
+  private TrackedCommand track(String deviceId, Command command, DeliveryStrategy strategy) {
+    checkOpen();
+    TrackedCommand t = tracker.track(deviceId, command, strategy);
+    if (closed) { // close() raced with this send: it must still end in an outcome
+      tracker.complete(t, CommandOutcome.builder().commandId(t.commandId()).deviceId(deviceId)
+          .status(CommandStatus.FAILED).detail("client closed before the command was sent").completedAt(time.now())
+          .build());
+    }
     return t;
   }
 
@@ -184,11 +214,21 @@ public final class DefaultCommandClient implements CommandClient {
     return time.now();
   }
 
+  TimeSource.Cancellable schedule(Duration delay, Runnable task) {
+    return time.schedule(delay, task);
+  }
+
   boolean isClosed() {
     return closed;
   }
 
   void fanOutEnded(FanOutRun run) {
     fanOuts.remove(run);
+  }
+
+  /** Cancels a command as {@link CommandHandle#cancel()} does, with {@code detail} saying why. */
+  boolean cancel(TrackedCommand command, String detail) {
+    return tracker.complete(command, CommandOutcome.builder().commandId(command.commandId())
+        .deviceId(command.deviceId()).status(CommandStatus.CANCELLED).detail(detail).completedAt(time.now()).build());
   }
 }

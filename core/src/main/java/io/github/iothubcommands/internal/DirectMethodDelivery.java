@@ -4,10 +4,13 @@ import io.github.iothubcommands.Command;
 import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.CommandStatus;
 import io.github.iothubcommands.DirectMethod;
+import io.github.iothubcommands.MethodResponse;
+import io.github.iothubcommands.spi.BlockingMethodTransport;
 import io.github.iothubcommands.spi.MethodInvocation;
 import io.github.iothubcommands.spi.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A direct method: one request-response call through the hub. The command counts as sent once the hub
@@ -45,10 +48,7 @@ final class DirectMethodDelivery implements Delivery {
 
   @Override
   public CompletableFuture<CommandOutcome> attempt(TrackedCommand t) {
-    Command command = t.command();
-    MethodInvocation invocation = MethodInvocation.builder().deviceId(t.deviceId()).methodName(command.wireName())
-        .payloadJson(command.payloadAsString()).connectTimeout(strategy.connectTimeout())
-        .responseTimeout(strategy.responseTimeout()).build();
+    MethodInvocation invocation = invocation(t);
     CompletableFuture<CommandOutcome> result = new CompletableFuture<>();
     Duration guard = strategy.connectTimeout().plus(strategy.responseTimeout()).plus(METHOD_GRACE);
     TimeSource.Cancellable timer = a.time.schedule(guard, () -> result.complete(a.outcome(t, CommandStatus.TIMED_OUT,
@@ -56,21 +56,48 @@ final class DirectMethodDelivery implements Delivery {
         .build()));
     a.call("invokeMethod", () -> a.transport.invokeMethod(invocation)).whenComplete((response, error) -> {
       timer.cancel();
-      if (error == null && response == null) {
-        result.complete(a.methodFailure(t, new IllegalStateException(
-            "transport " + a.transport.getClass().getName() + " answered invokeMethod with null")));
-      } else if (error != null) {
-        CommandOutcome failure = a.methodFailure(t, error);
-        if (failure.status() == CommandStatus.TIMED_OUT) {
-          a.tracker.markSent(t); // 504: the hub reached the device, which did not answer in time
-        }
-        result.complete(failure);
-      } else {
-        a.tracker.markSent(t);
-        result.complete(a.outcome(t, response.isSuccess() ? CommandStatus.SUCCEEDED : CommandStatus.FAILED,
-            "device answered with status " + response.status()).methodResponse(response).build());
-      }
+      result.complete(settle(t, response, error, "answered invokeMethod with null"));
     });
     return result;
+  }
+
+  /**
+   * Runs the attempt on the calling thread through the transport's blocking call ({@code CommandClient.send}'s
+   * path): no timer, since the transport bounds the call itself, and no thread hand-off.
+   */
+  CommandOutcome attemptBlocking(TrackedCommand t, BlockingMethodTransport transport) {
+    MethodResponse response;
+    try {
+      response = transport.invokeMethodBlocking(invocation(t));
+    } catch (RuntimeException e) {
+      return settle(t, null, e, "");
+    }
+    return settle(t, response, null, "returned null from invokeMethodBlocking");
+  }
+
+  private MethodInvocation invocation(TrackedCommand t) {
+    Command command = t.command();
+    return MethodInvocation.builder().deviceId(t.deviceId()).methodName(command.wireName())
+        .payloadJson(command.payloadAsString()).connectTimeout(strategy.connectTimeout())
+        .responseTimeout(strategy.responseTimeout()).build();
+  }
+
+  /** The outcome of what the transport answered: a reply, a failure, or (a transport bug) neither. */
+  private CommandOutcome settle(TrackedCommand t, @Nullable MethodResponse response, @Nullable Throwable error,
+      String whatNullMeans) {
+    if (error == null && response == null) {
+      return a.methodFailure(t, new IllegalStateException(
+          "transport " + a.transport.getClass().getName() + " " + whatNullMeans));
+    }
+    if (error != null) {
+      CommandOutcome failure = a.methodFailure(t, error);
+      if (failure.status() == CommandStatus.TIMED_OUT) {
+        a.tracker.markSent(t); // 504: the hub reached the device, which did not answer in time
+      }
+      return failure;
+    }
+    a.tracker.markSent(t);
+    return a.outcome(t, response.isSuccess() ? CommandStatus.SUCCEEDED : CommandStatus.FAILED,
+        "device answered with status " + response.status()).methodResponse(response).build();
   }
 }

@@ -26,6 +26,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -54,6 +55,7 @@ final class FanOutRun implements FanOutHandle {
     int attempts = 1;
     long sentAt;
     @Nullable CommandHandle handle;
+    @Nullable CompletableFuture<SequenceResult> plan;
 
     Active(String deviceId) {
       this.deviceId = deviceId;
@@ -137,6 +139,7 @@ final class FanOutRun implements FanOutHandle {
   public boolean cancel() {
     List<FanOutResult> waiting = new ArrayList<>();
     List<CommandHandle> inFlight = new ArrayList<>();
+    List<CompletableFuture<SequenceResult>> plans = new ArrayList<>();
     synchronized (this) {
       if (finished || end == End.CANCELLED || end == End.CLIENT_CLOSED) {
         return false;
@@ -148,11 +151,17 @@ final class FanOutRun implements FanOutHandle {
         if (a.handle != null) {
           inFlight.add(a.handle);
         }
+        if (a.plan != null) {
+          plans.add(a.plan);
+        }
       }
     }
     waiting.forEach(this::deliver);
     for (CommandHandle h : inFlight) {
       h.cancel(); // its outcome arrives through the normal completion path
+    }
+    for (CompletableFuture<SequenceResult> p : plans) {
+      p.cancel(false); // the plan runner cancels its running command and sends nothing more
     }
     pump();
     return true;
@@ -337,9 +346,24 @@ final class FanOutRun implements FanOutHandle {
           h.cancel();
         }
       } else {
-        client.runAsync(spec.planFor(a.deviceId))
-            .whenComplete((r, e) -> onPlanDone(a, r != null ? r : failedPlan(a, CommandStatus.FAILED,
-                "plan failed: " + describe(e))));
+        CompletableFuture<SequenceResult> plan = client.runAsync(spec.planFor(a.deviceId));
+        boolean cancelNow;
+        synchronized (this) {
+          cancelNow = active.contains(a) && end == End.CANCELLED;
+          a.plan = plan;
+        }
+        plan.whenComplete((r, e) -> {
+          if (r != null) {
+            onPlanDone(a, r);
+          } else if (e instanceof CancellationException) { // this fan-out's cancel(): the runner makes no result
+            done(a, false, false, () -> FanOutResult.ofCancelledPlan(a.deviceId, a.attempts));
+          } else {
+            onPlanDone(a, failedPlan(a, CommandStatus.FAILED, "plan failed: " + describe(e)));
+          }
+        });
+        if (cancelNow) {
+          plan.cancel(false);
+        }
       }
     } catch (RuntimeException e) { // refused before anything was sent
       if (client.isClosed()) {
@@ -560,7 +584,7 @@ final class FanOutRun implements FanOutHandle {
         a.attempts).outcome().orElse(null));
   }
 
-  /** A plan result whose first step ended with this status and the rest did not run. */
+  /** A plan result whose first step ended with this status, unsent, and the rest did not run. */
   private SequenceResult failedPlan(Active a, CommandStatus status, String detail) {
     List<SequencePlan.Step> steps;
     try {
@@ -568,13 +592,23 @@ final class FanOutRun implements FanOutHandle {
     } catch (IllegalArgumentException e) { // an invalid device id: report the template's steps
       steps = Objects.requireNonNull(spec.plan()).steps();
     }
+    Instant now = time.now();
     List<StepResult> results = new ArrayList<>(steps.size());
     for (int i = 0; i < steps.size(); i++) {
       SequencePlan.Step step = steps.get(i);
-      results.add(i == 0 ? StepResult.ran(0, step, CommandOutcome.builder().commandId(step.command().id()).deviceId(a.deviceId).status(status)
-          .detail(detail).completedAt(time.now()).build()) : StepResult.notRun(i, step));
+      StepResult.Builder b = StepResult.builder(i, step);
+      if (i == 0) {
+        b.status(SequenceResult.StepStatus.FAILED).detail(detail).ran(CommandOutcome.builder()
+            .commandId(step.command().id()).deviceId(a.deviceId).status(status).detail(detail).completedAt(now)
+            .build(), now, now);
+      } else {
+        b.status(SequenceResult.StepStatus.NOT_RUN).detail("the plan ended at step 0");
+      }
+      results.add(b.build());
     }
-    return SequenceResult.of(a.deviceId, results);
+    return SequenceResult.builder().deviceId(a.deviceId).status(SequenceResult.Status.FAILED)
+        .detail("step 0 (" + steps.get(0).command().name() + ") " + detail).startedAt(now).finishedAt(now)
+        .steps(results).build();
   }
 
   private static String describe(@Nullable Throwable e) {

@@ -6,6 +6,7 @@ import io.github.iothubcommands.spi.FeedbackRecord;
 import io.github.iothubcommands.spi.FeedbackStatus;
 import io.github.iothubcommands.spi.FeedbackSubscription;
 import io.github.iothubcommands.spi.TimeSource;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * each batch goes to one receiver, in turn, and a receiver gets its next batch only once the stage it
  * returned for the previous one completed. A batch whose stage fails (or whose receiver throws) is
  * abandoned: it goes back to the head of the queue for the next receiver, up to {@link
- * HubLimits#maxFeedbackDeliveryCount()} deliveries, then it is dropped with a warning.
+ * HubLimits#maxFeedbackDeliveryCount()} deliveries, then it is dropped with a warning. A batch no receiver
+ * took within {@link HubLimits#feedbackTimeToLive()} expires, so feedback nobody receives never piles up.
  */
 final class FeedbackQueue {
   private static final Logger LOG = LoggerFactory.getLogger(HubEngine.class);
@@ -95,7 +97,7 @@ final class FeedbackQueue {
     for (HubObserver o : state.observers) {
       out.add(() -> records.forEach(o::feedbackEmitted));
     }
-    ready.addLast(new Batch(records));
+    ready.addLast(new Batch(records, state.time.now().plus(state.limits.feedbackTimeToLive())));
     dispatch(out);
   }
 
@@ -106,8 +108,9 @@ final class FeedbackQueue {
     }
   }
 
-  /** Lock held. Hands ready batches to free receivers, in turn. */
+  /** Lock held. Drops expired batches, then hands ready batches to free receivers, in turn. */
   private void dispatch(List<Runnable> out) {
+    dropExpired(out);
     while (!ready.isEmpty()) {
       Consumer r = nextFree();
       if (r == null) {
@@ -117,6 +120,24 @@ final class FeedbackQueue {
       r.busy = true;
       batch.deliveries++;
       out.add(() -> trampolined(() -> deliverTo(r, batch)));
+    }
+  }
+
+  /**
+   * Lock held. Batches expire in the order they were made, and abandoned (older) ones go back to the head,
+   * so expired ones sit at the head: each is looked at once.
+   */
+  private void dropExpired(List<Runnable> out) {
+    Instant now = state.time.now();
+    int dropped = 0;
+    Batch head;
+    while ((head = ready.peekFirst()) != null && !now.isBefore(head.expiresAt)) {
+      ready.pollFirst();
+      dropped += head.records.size();
+    }
+    if (dropped > 0) {
+      int records = dropped;
+      out.add(() -> LOG.debug("{} feedback records expired in the feedback queue without a receiver", records));
     }
   }
 
@@ -205,10 +226,12 @@ final class FeedbackQueue {
   /** One batch and how many times it was handed to a receiver. */
   private static final class Batch {
     final List<FeedbackRecord> records;
+    final Instant expiresAt;
     int deliveries;
 
-    Batch(List<FeedbackRecord> records) {
+    Batch(List<FeedbackRecord> records, Instant expiresAt) {
       this.records = records;
+      this.expiresAt = expiresAt;
     }
   }
 

@@ -54,6 +54,10 @@ public final class HubLimits {
   public static final Duration DEFAULT_FEEDBACK_BATCH_INTERVAL = Duration.ofSeconds(15);
   /** Deliveries of one feedback batch before the hub drops it: {@value}. */
   public static final int DEFAULT_MAX_FEEDBACK_DELIVERY_COUNT = 10;
+  /** How long feedback waits in the hub's feedback queue for a receiver before it expires: 1 hour. */
+  public static final Duration DEFAULT_FEEDBACK_TIME_TO_LIVE = Duration.ofHours(1);
+  /** The longest feedback time-to-live IoT Hub allows: 48 hours. */
+  public static final Duration MAX_FEEDBACK_TIME_TO_LIVE = Duration.ofHours(48);
   /** Direct method request and response payload: {@value} bytes (128 KB). */
   public static final int DEFAULT_MAX_METHOD_PAYLOAD_BYTES = 128 * 1024;
   /** Longest direct method connect timeout the hub accepts: 300 seconds (the shortest is 0). */
@@ -82,6 +86,7 @@ public final class HubLimits {
   private final int feedbackBatchSize;
   private final Duration feedbackBatchInterval;
   private final int maxFeedbackDeliveryCount;
+  private final Duration feedbackTimeToLive;
   private final int maxMethodPayloadBytes;
   private final Duration maxConnectTimeout;
   private final Duration minResponseTimeout;
@@ -102,6 +107,7 @@ public final class HubLimits {
     feedbackBatchSize = b.feedbackBatchSize;
     feedbackBatchInterval = b.feedbackBatchInterval;
     maxFeedbackDeliveryCount = b.maxFeedbackDeliveryCount;
+    feedbackTimeToLive = b.feedbackTimeToLive;
     maxMethodPayloadBytes = b.maxMethodPayloadBytes;
     maxConnectTimeout = b.maxConnectTimeout;
     minResponseTimeout = b.minResponseTimeout;
@@ -215,6 +221,16 @@ public final class HubLimits {
    */
   public int maxFeedbackDeliveryCount() {
     return maxFeedbackDeliveryCount;
+  }
+
+  /**
+   * Returns how long a feedback batch waits in the feedback queue for a receiver before it expires and is
+   * dropped, as the hub's feedback queue's time-to-live does; so feedback nobody receives never piles up.
+   *
+   * @return the feedback time-to-live (1 hour)
+   */
+  public Duration feedbackTimeToLive() {
+    return feedbackTimeToLive;
   }
 
   /**
@@ -336,6 +352,7 @@ public final class HubLimits {
         && maxTimeToLive.equals(l.maxTimeToLive) && lockTimeout.equals(l.lockTimeout)
         && maxDeliveryCount == l.maxDeliveryCount && feedbackBatchSize == l.feedbackBatchSize
         && feedbackBatchInterval.equals(l.feedbackBatchInterval) && maxFeedbackDeliveryCount == l.maxFeedbackDeliveryCount
+        && feedbackTimeToLive.equals(l.feedbackTimeToLive)
         && maxMethodPayloadBytes == l.maxMethodPayloadBytes
         && maxConnectTimeout.equals(l.maxConnectTimeout) && minResponseTimeout.equals(l.minResponseTimeout)
         && maxResponseTimeout.equals(l.maxResponseTimeout) && tier == l.tier && units == l.units
@@ -347,7 +364,7 @@ public final class HubLimits {
   @Override
   public int hashCode() {
     return Objects.hash(queueDepth, maxMessageBytes, maxTimeToLive, lockTimeout, maxDeliveryCount,
-        feedbackBatchSize, feedbackBatchInterval, maxFeedbackDeliveryCount, maxMethodPayloadBytes, maxConnectTimeout, minResponseTimeout,
+        feedbackBatchSize, feedbackBatchInterval, maxFeedbackDeliveryCount, feedbackTimeToLive, maxMethodPayloadBytes, maxConnectTimeout, minResponseTimeout,
         maxResponseTimeout, tier, units, cloudToDeviceSendsPerSecond, methodBytesPerSecond, methodMeterBytes,
         throttleBurst);
   }
@@ -358,6 +375,7 @@ public final class HubLimits {
         + ", maxTimeToLive=" + maxTimeToLive + ", lockTimeout=" + lockTimeout
         + ", maxDeliveryCount=" + maxDeliveryCount + ", feedbackBatchSize=" + feedbackBatchSize
         + ", feedbackBatchInterval=" + feedbackBatchInterval + ", maxFeedbackDeliveryCount=" + maxFeedbackDeliveryCount
+        + ", feedbackTimeToLive=" + feedbackTimeToLive
         + ", maxMethodPayloadBytes=" + maxMethodPayloadBytes
         + ", maxConnectTimeout=" + maxConnectTimeout + ", responseTimeout=" + minResponseTimeout + ".."
         + maxResponseTimeout + ", tier=" + (tier == null ? "none" : tier + " x " + units)
@@ -375,6 +393,7 @@ public final class HubLimits {
     private int feedbackBatchSize = DEFAULT_FEEDBACK_BATCH_SIZE;
     private Duration feedbackBatchInterval = DEFAULT_FEEDBACK_BATCH_INTERVAL;
     private int maxFeedbackDeliveryCount = DEFAULT_MAX_FEEDBACK_DELIVERY_COUNT;
+    private Duration feedbackTimeToLive = DEFAULT_FEEDBACK_TIME_TO_LIVE;
     private int maxMethodPayloadBytes = DEFAULT_MAX_METHOD_PAYLOAD_BYTES;
     private Duration maxConnectTimeout = DEFAULT_MAX_CONNECT_TIMEOUT;
     private Duration minResponseTimeout = DEFAULT_MIN_RESPONSE_TIMEOUT;
@@ -397,6 +416,7 @@ public final class HubLimits {
       feedbackBatchSize = l.feedbackBatchSize;
       feedbackBatchInterval = l.feedbackBatchInterval;
       maxFeedbackDeliveryCount = l.maxFeedbackDeliveryCount;
+      feedbackTimeToLive = l.feedbackTimeToLive;
       maxMethodPayloadBytes = l.maxMethodPayloadBytes;
       maxConnectTimeout = l.maxConnectTimeout;
       minResponseTimeout = l.minResponseTimeout;
@@ -502,6 +522,22 @@ public final class HubLimits {
      */
     public Builder maxFeedbackDeliveryCount(int v) {
       maxFeedbackDeliveryCount = positive("maxFeedbackDeliveryCount", v);
+      return this;
+    }
+
+    /**
+     * Sets how long feedback waits for a receiver before it expires.
+     *
+     * @param v from 1 second to {@link #MAX_FEEDBACK_TIME_TO_LIVE} (48 hours); default 1 hour
+     * @return this builder
+     * @throws IllegalArgumentException if {@code v} is outside that range
+     */
+    public Builder feedbackTimeToLive(Duration v) {
+      Duration ttl = positive("feedbackTimeToLive", v);
+      if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(MAX_FEEDBACK_TIME_TO_LIVE) > 0) {
+        throw new IllegalArgumentException("feedbackTimeToLive must be between 1 s and 48 h, but was " + ttl);
+      }
+      feedbackTimeToLive = ttl;
       return this;
     }
 

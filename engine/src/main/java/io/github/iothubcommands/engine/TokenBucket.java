@@ -24,13 +24,18 @@ final class TokenBucket {
     this.last = now;
   }
 
-  /** Takes {@code cost} tokens if the bucket holds them; otherwise takes nothing. */
+  /**
+   * Takes {@code cost} tokens if the bucket holds them; otherwise takes nothing. A cost larger than the whole
+   * bucket (a 128 KB direct method on a small quota) would otherwise never pass: it passes when the bucket is
+   * full and leaves it in debt, so what follows waits until the traffic it used is earned back.
+   */
   boolean tryTake(double cost, Instant now) {
     refill(now);
-    if (tokens + EPSILON * Math.max(1, cost) < cost) {
+    double need = Math.min(cost, capacity);
+    if (tokens + EPSILON * Math.max(1, need) < need) {
       return false;
     }
-    tokens = Math.max(0, tokens - cost);
+    tokens = cost > capacity ? tokens - cost : Math.max(0, tokens - cost);
     return true;
   }
 

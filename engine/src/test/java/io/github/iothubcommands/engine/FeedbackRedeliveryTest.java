@@ -1,11 +1,13 @@
 package io.github.iothubcommands.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iothubcommands.Acknowledgement;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
 import io.github.iothubcommands.spi.FeedbackReceiver;
 import io.github.iothubcommands.spi.FeedbackRecord;
+import io.github.iothubcommands.spi.FeedbackSubscription;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -74,6 +76,45 @@ class FeedbackRedeliveryTest {
       }
       return stage;
     }
+  }
+
+  @Test
+  void feedbackNobodyReceivesExpiresAfterTheFeedbackTimeToLive() {
+    engine = engine(HubLimits.custom().feedbackTimeToLive(Duration.ofMinutes(10)));
+    emitBatch("old");
+    time.advance(Duration.ofMinutes(9));
+    emitBatch("recent"); // made at minute 9: expires at minute 19
+
+    time.advance(Duration.ofMinutes(2)); // minute 11: "old" has expired, "recent" has not
+    Receiver late = Receiver.taking();
+    engine.subscribeFeedback(late);
+
+    assertThat(late.got).containsExactly("recent");
+  }
+
+  @Test
+  void anAbandonedBatchStillExpiresAtItsTimeToLive() {
+    engine = engine(HubLimits.custom().feedbackTimeToLive(Duration.ofMinutes(10)));
+    Receiver holding = Receiver.holding();
+    FeedbackSubscription first = engine.subscribeFeedback(holding);
+    emitBatch("m1");
+    assertThat(holding.got).containsExactly("m1");
+    first.close();
+
+    time.advance(Duration.ofMinutes(10));
+    holding.stages.get(0).completeExceptionally(new IllegalStateException("store timed out")); // abandoned
+    Receiver late = Receiver.taking();
+    engine.subscribeFeedback(late);
+
+    assertThat(late.got).isEmpty();
+  }
+
+  @Test
+  void theFeedbackTimeToLiveIsBetweenOneSecondAndFortyEightHours() {
+    assertThat(HubLimits.ofDefaults().feedbackTimeToLive()).isEqualTo(Duration.ofHours(1));
+    assertThatThrownBy(() -> HubLimits.custom().feedbackTimeToLive(Duration.ofHours(49)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("feedbackTimeToLive must be between 1 s and 48 h, but was PT49H");
   }
 
   @Test
@@ -175,6 +216,7 @@ class FeedbackRedeliveryTest {
 
   @Test
   void manyBatchesWaitingForAReceiverThatCompletesAtOnceAreDeliveredWithoutDeepRecursion() {
+    engine = engine(HubLimits.custom().feedbackTimeToLive(Duration.ofHours(2))); // 5,000 batches, one a second
     for (int i = 0; i < 5000; i++) {
       emitBatch("m" + i);
     }

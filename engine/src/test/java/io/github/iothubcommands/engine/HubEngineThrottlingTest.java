@@ -224,6 +224,22 @@ class HubEngineThrottlingTest {
   }
 
   @Test
+  void aCallCostingMoreThanTheWholeBucketPassesWhenTheBucketIsFullAndLeavesItInDebt() {
+    // 8 KB/s with a 1 s burst: the bucket holds 2 meters, a 128 KB call costs 32
+    HubEngine engine = engine(HubLimits.custom().methodBytesPerSecond(8192).throttleBurst(Duration.ofSeconds(1)));
+    CompletableFuture<MethodResponse> big = engine.invoke(call(128 * 1024));
+    assertThat(big.handle((v, e) -> ((HubException) e).error()).join())
+        .as("admitted (then offline), not throttled forever").isEqualTo(HubError.DEVICE_NOT_ONLINE);
+    assertThrottled(engine.invoke(call(1)));
+
+    time.advance(Duration.ofSeconds(15)); // 30 meters earned back: still 1 short of the 31 owed
+    assertThrottled(engine.invoke(call(1)));
+    time.advance(Duration.ofMillis(500));
+    assertThat(engine.invoke(call(1)).handle((v, e) -> ((HubException) e).error()).join())
+        .as("the debt is paid").isEqualTo(HubError.DEVICE_NOT_ONLINE);
+  }
+
+  @Test
   void aMethodCallRefusedForAnotherReasonBeforeTheThrottleCostsNothing() {
     HubEngine engine = engine(HubLimits.custom().methodBytesPerSecond(4096).throttleBurst(Duration.ofSeconds(1)));
     MethodInvocation badTimeout = MethodInvocation.builder().deviceId("d1").methodName("m").payloadJson("1")

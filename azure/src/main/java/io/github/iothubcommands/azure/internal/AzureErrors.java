@@ -22,6 +22,9 @@ import com.google.gson.JsonParser;
 import io.github.iothubcommands.HubError;
 import io.github.iothubcommands.HubException;
 import java.io.IOException;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -150,16 +153,63 @@ public final class AzureErrors {
   }
 
   /**
-   * The cause to attach: the SDK's own exception when its message is free of secrets, else a stand-in with
-   * the redacted message (an SDK message quoting a token must not ride along in a stack trace).
+   * The cause to attach: the SDK's own exception when no message anywhere in it (its causes and suppressed
+   * exceptions included) holds a secret, else a chain of stand-ins with the same classes' names, redacted
+   * messages and the same stack traces (an SDK message quoting a token must not ride along in a stack trace).
    */
-  private static Throwable sanitized(Throwable t) {
-    String message = t.getMessage();
-    if (message == null || message.equals(Secrets.redact(message))) {
-      return t;
+  static Throwable sanitized(Throwable t) {
+    return holdsSecret(t, newIdentitySet()) ? standIn(t, newIdentitySet()) : t;
+  }
+
+  private static boolean holdsSecret(Throwable t, Set<Throwable> seen) {
+    if (!seen.add(t)) {
+      return false;
     }
-    Exception standIn = new Exception(t.getClass().getName() + ": " + Secrets.redact(message));
+    String message = t.getMessage();
+    if (message != null && !message.equals(Secrets.redact(message))) {
+      return true;
+    }
+    for (Throwable s : t.getSuppressed()) {
+      if (holdsSecret(s, seen)) {
+        return true;
+      }
+    }
+    return t.getCause() != null && holdsSecret(t.getCause(), seen);
+  }
+
+  private static Throwable standIn(Throwable t, Set<Throwable> seen) {
+    seen.add(t);
+    String message = t.getMessage();
+    Redacted standIn = new Redacted(message == null ? t.getClass().getName()
+        : t.getClass().getName() + ": " + Secrets.redact(message));
     standIn.setStackTrace(t.getStackTrace());
+    for (Throwable s : t.getSuppressed()) {
+      if (!seen.contains(s)) {
+        standIn.addSuppressed(standIn(s, seen));
+      }
+    }
+    Throwable cause = t.getCause();
+    if (cause != null && !seen.contains(cause)) {
+      standIn.initCause(standIn(cause, seen));
+    }
     return standIn;
+  }
+
+  /** Stands in for an exception whose message held a secret; prints as that exception would, redacted. */
+  private static final class Redacted extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    Redacted(String text) {
+      super(text);
+    }
+
+    @Override
+    public String toString() {
+      return getMessage();
+    }
+  }
+
+  private static Set<Throwable> newIdentitySet() {
+    return Collections.newSetFromMap(new IdentityHashMap<>());
   }
 }

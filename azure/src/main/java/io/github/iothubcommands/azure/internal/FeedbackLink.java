@@ -13,6 +13,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
@@ -35,15 +37,17 @@ public final class FeedbackLink implements FeedbackSubscription {
   private static final int START_TIMEOUT_MILLIS = 30_000;
 
   private final FeedbackReceiver receiver;
+  private final Executor callbacks;
   private final Duration acknowledgeTimeout;
   private final KeptOpen<MessageFeedbackProcessorClient> connection;
 
   public FeedbackLink(BiFunction<Function<FeedbackBatch, AcknowledgementType>, Consumer<ErrorContext>,
-      MessageFeedbackProcessorClient> clients, FeedbackReceiver receiver, ScheduledExecutorService scheduler,
-      Duration acknowledgeTimeout, Backoff backoff) {
+      MessageFeedbackProcessorClient> clients, FeedbackReceiver receiver, Executor callbacks,
+      ScheduledExecutorService scheduler, Executor connecting, Duration acknowledgeTimeout, Backoff backoff) {
     this.receiver = receiver;
+    this.callbacks = callbacks;
     this.acknowledgeTimeout = acknowledgeTimeout;
-    this.connection = new KeptOpen<>("feedback receiver", scheduler, backoff) {
+    this.connection = new KeptOpen<>("feedback receiver", scheduler, connecting, backoff) {
       @Override
       MessageFeedbackProcessorClient create(long generation) {
         return clients.apply(FeedbackLink.this::onBatch, context -> failed(generation, context));
@@ -72,14 +76,19 @@ public final class FeedbackLink implements FeedbackSubscription {
     connection.reopen();
   }
 
-  /** On the SDK's thread: hands the batch over and answers COMPLETE only once its records were taken. */
+  /**
+   * On the SDK's thread: hands the batch to the receiver on the callback thread (so no caller's code runs on
+   * the SDK's reactor) and answers COMPLETE only once its records were taken.
+   */
   private AcknowledgementType onBatch(FeedbackBatch batch) {
     List<FeedbackRecord> records = new ArrayList<>();
     for (com.microsoft.azure.sdk.iot.service.messaging.FeedbackRecord r : batch.getRecords()) {
       records.add(toRecord(r));
     }
     try {
-      receiver.receive(records).toCompletableFuture().get(acknowledgeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.supplyAsync(() -> receiver.receive(records), callbacks)
+          .thenCompose(taken -> taken)
+          .get(acknowledgeTimeout.toMillis(), TimeUnit.MILLISECONDS);
       return AcknowledgementType.COMPLETE;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -4,6 +4,7 @@ import com.microsoft.azure.sdk.iot.service.messaging.ErrorContext;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -12,8 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An SDK client that has no reconnect of its own, kept connected: after its error processor fires, the
- * client is replaced by a new one, opened with backoff and jitter on the transport's scheduler. Each
- * client belongs to a generation, so a late error from a replaced client is ignored.
+ * client is replaced by a new one, opened with backoff and jitter: the scheduler only times the attempts,
+ * which run (they block, up to the SDK's open timeout) on the transport's connecting threads, so a stuck
+ * open never holds up a send's timeout. Each client belongs to a generation, so a late error from a
+ * replaced client is ignored.
  *
  * @param <C> the SDK client
  */
@@ -24,6 +27,8 @@ abstract class KeptOpen<C> {
 
   private final String what;
   private final ScheduledExecutorService scheduler;
+  /** Runs what blocks: opening a client and closing a replaced one. */
+  private final Executor connecting;
   private final Backoff backoff;
   private @Nullable C client;
   /** A failed client not yet closed: the next attempt closes it before opening its successor. */
@@ -37,9 +42,10 @@ abstract class KeptOpen<C> {
   /** When the current client opened ({@code System.nanoTime()}), to tell a flapping link from a stable one. */
   private long openedAt;
 
-  KeptOpen(String what, ScheduledExecutorService scheduler, Backoff backoff) {
+  KeptOpen(String what, ScheduledExecutorService scheduler, Executor connecting, Backoff backoff) {
     this.what = what;
     this.scheduler = scheduler;
+    this.connecting = connecting;
     this.backoff = backoff;
   }
 
@@ -74,7 +80,11 @@ abstract class KeptOpen<C> {
     }
     opening = true;
     long delay = failedOpens == 0 ? 0 : backoff.delay(failedOpens).toMillis();
-    scheduler.schedule(this::attempt, delay, TimeUnit.MILLISECONDS);
+    if (delay == 0) {
+      connecting.execute(this::attempt);
+    } else {
+      scheduler.schedule(() -> connecting.execute(this::attempt), delay, TimeUnit.MILLISECONDS);
+    }
   }
 
   /** Marks {@code broken} as no longer usable (a send found it closed) and reopens. */
@@ -143,7 +153,7 @@ abstract class KeptOpen<C> {
     }
     if (old != null) {
       // Closing a client whose connection broke can block for the SDK's stop timeout (5 s): not in the way.
-      scheduler.execute(() -> dispose(old));
+      connecting.execute(() -> dispose(old));
     }
     try {
       open(fresh);

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,10 +43,10 @@ public final class MessagingLink implements AutoCloseable {
    * @param clients makes a client whose options carry the given error processor
    */
   public MessagingLink(Function<Consumer<ErrorContext>, MessagingClient> clients, ScheduledExecutorService scheduler,
-      Duration sendTimeout, Backoff backoff) {
+      Executor connecting, Duration sendTimeout, Backoff backoff) {
     this.scheduler = scheduler;
     this.sendTimeout = sendTimeout;
-    this.connection = new Connection(clients, scheduler, backoff);
+    this.connection = new Connection(clients, scheduler, connecting, backoff);
   }
 
   /** Sends a message; the future completes when the hub accepted it, or fails with a {@link HubException}. */
@@ -155,8 +156,8 @@ public final class MessagingLink implements AutoCloseable {
     private final Function<Consumer<ErrorContext>, MessagingClient> clients;
 
     Connection(Function<Consumer<ErrorContext>, MessagingClient> clients, ScheduledExecutorService scheduler,
-        Backoff backoff) {
-      super("messaging link", scheduler, backoff);
+        Executor connecting, Backoff backoff) {
+      super("messaging link", scheduler, connecting, backoff);
       this.clients = clients;
     }
 

@@ -41,26 +41,58 @@ public final class MethodCaller {
     this.pool = pool;
   }
 
+  /** Runs the call on the pool; the future completes with the reply or fails with a {@link HubException}. */
   public CompletableFuture<MethodResponse> invoke(MethodInvocation call) {
-    int connect = (int) call.connectTimeout().toSeconds();
-    int response = (int) call.responseTimeout().toSeconds();
-    int readTimeout = readTimeoutSeconds(call);
-    JsonElement payload;
+    DirectMethodRequestOptions options;
     try {
-      payload = JsonParser.parseString(call.payloadJson());
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(HubException.builder(HubError.BAD_REQUEST).deviceId(call.deviceId())
-          .detail("method payload is not JSON: " + e.getMessage()).build());
+      options = options(call);
+    } catch (HubException e) {
+      return CompletableFuture.failedFuture(e);
     }
-    DirectMethodRequestOptions options = DirectMethodRequestOptions.builder().payload(payload)
-        .methodConnectTimeoutSeconds(connect).methodResponseTimeoutSeconds(response).build();
-    Call task = new Call(call, options, readTimeout);
+    Call task = new Call(call, options);
     try {
       pool.execute(task);
     } catch (RejectedExecutionException e) {
       task.failClosed();
     }
     return task.result;
+  }
+
+  /**
+   * Runs the call on the calling thread, bounded by the HTTP read timeout derived from the call's own
+   * timeouts.
+   *
+   * @throws HubException for what the hub refused or failed, or a payload that is not JSON
+   */
+  public MethodResponse invokeBlocking(MethodInvocation call) {
+    return call(call, options(call));
+  }
+
+  private static DirectMethodRequestOptions options(MethodInvocation call) {
+    JsonElement payload;
+    try {
+      payload = JsonParser.parseString(call.payloadJson());
+    } catch (RuntimeException e) {
+      throw HubException.builder(HubError.BAD_REQUEST).deviceId(call.deviceId())
+          .detail("method payload is not JSON: " + e.getMessage()).build();
+    }
+    return DirectMethodRequestOptions.builder().payload(payload)
+        .methodConnectTimeoutSeconds((int) call.connectTimeout().toSeconds())
+        .methodResponseTimeoutSeconds((int) call.responseTimeout().toSeconds()).build();
+  }
+
+  private MethodResponse call(MethodInvocation call, DirectMethodRequestOptions options) {
+    try {
+      DirectMethodsClient client = byReadTimeout.computeIfAbsent(readTimeoutSeconds(call), clients::apply);
+      DirectMethodResponse r = client.invoke(call.deviceId(), call.methodName(), options);
+      String json = r.getPayloadAsJsonElement() == null ? "null" : r.getPayloadAsJsonString();
+      return new MethodResponse(r.getStatus() == null ? 0 : r.getStatus(), json);
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw AzureErrors.toHubException(e, call.deviceId(), null, "direct method " + call.methodName());
+    }
   }
 
   /**
@@ -82,27 +114,18 @@ public final class MethodCaller {
     final CompletableFuture<MethodResponse> result = new CompletableFuture<>();
     private final MethodInvocation call;
     private final DirectMethodRequestOptions options;
-    private final int readTimeout;
 
-    Call(MethodInvocation call, DirectMethodRequestOptions options, int readTimeout) {
+    Call(MethodInvocation call, DirectMethodRequestOptions options) {
       this.call = call;
       this.options = options;
-      this.readTimeout = readTimeout;
     }
 
     @Override
     public void run() {
       try {
-        DirectMethodsClient client = byReadTimeout.computeIfAbsent(readTimeout, clients::apply);
-        DirectMethodResponse r = client.invoke(call.deviceId(), call.methodName(), options);
-        String json = r.getPayloadAsJsonElement() == null ? "null" : r.getPayloadAsJsonString();
-        result.complete(new MethodResponse(r.getStatus() == null ? 0 : r.getStatus(), json));
-      } catch (Exception e) {
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-        }
-        result.completeExceptionally(AzureErrors.toHubException(e, call.deviceId(), null,
-            "direct method " + call.methodName()));
+        result.complete(call(call, options));
+      } catch (HubException e) {
+        result.completeExceptionally(e);
       }
     }
 

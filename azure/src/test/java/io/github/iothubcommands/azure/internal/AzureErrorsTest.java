@@ -63,6 +63,30 @@ class AzureErrorsTest {
   }
 
   @Test
+  void noSignatureSurvivesAnywhereInTheCauseChainOrSuppressedExceptions() {
+    String token = "SharedAccessSignature sr=myhub.azure-devices.net&sig=c2VjcmV0%3D&se=1700000000&skn=service";
+    IOException deep = new IOException("handshake with token " + token + " failed");
+    deep.addSuppressed(new IllegalStateException("retry with key HostName=h;SharedAccessKey=a2V5a2V5 failed"));
+    Exception wrapper = new java.util.concurrent.ExecutionException("send failed", new RuntimeException(deep));
+
+    HubException e = AzureErrors.toHubException(wrapper, "d1", null, "send");
+
+    java.io.StringWriter trace = new java.io.StringWriter();
+    e.printStackTrace(new java.io.PrintWriter(trace));
+    assertThat(trace.toString()).doesNotContain("c2VjcmV0").doesNotContain("a2V5a2V5")
+        .contains("java.io.IOException: handshake with token SharedAccessSignature ***")
+        .contains("java.lang.IllegalStateException");
+    assertThat(e.getCause().getStackTrace()).isEqualTo(wrapper.getStackTrace());
+  }
+
+  @Test
+  void aCleanCauseChainIsAttachedAsItIs() {
+    IOException deep = new IOException("connection reset");
+    RuntimeException wrapper = new RuntimeException("send failed", deep);
+    assertThat(AzureErrors.toHubException(wrapper, "d1", null, "send").getCause()).isSameAs(wrapper);
+  }
+
+  @Test
   void theHubsErrorBodyIsReducedToItsMessageAndTrackingId() {
     String inner = "{\"errorCode\":404103,\"trackingId\":\"abc-123\",\"message\":\"Timed out waiting for device to "
         + "connect.\",\"timestampUtc\":\"2026-12-02T00:00:00Z\"}";
