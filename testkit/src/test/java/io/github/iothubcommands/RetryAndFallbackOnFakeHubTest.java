@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.iothubcommands.engine.HubLimits;
-import io.github.iothubcommands.engine.HubTier;
 import io.github.iothubcommands.engine.MethodRequest;
 import io.github.iothubcommands.engine.VirtualTime;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
