@@ -46,6 +46,8 @@ public final class CommandEvent {
   private final int attempt;
   private final @Nullable CommandOutcome attemptOutcome;
   private final @Nullable Duration retryDelay;
+  private final @Nullable DeliveryStrategy strategy;
+  private final @Nullable Instant queuedAt;
 
   private CommandEvent(Builder b, String commandId, String deviceId, CommandStatus status, Instant at) {
     this.kind = b.kind;
@@ -58,6 +60,8 @@ public final class CommandEvent {
     this.attempt = b.attempt;
     this.attemptOutcome = b.attemptOutcome;
     this.retryDelay = b.retryDelay;
+    this.strategy = b.strategy;
+    this.queuedAt = b.queuedAt;
   }
 
   /**
@@ -106,6 +110,26 @@ public final class CommandEvent {
    */
   public Optional<Duration> retryDelay() {
     return Optional.ofNullable(retryDelay);
+  }
+
+  /**
+   * Returns how the command travels; every event the client publishes carries it (metrics tag by it).
+   *
+   * @return the command's strategy, or empty for an event built without one
+   */
+  public Optional<DeliveryStrategy> strategy() {
+    return Optional.ofNullable(strategy);
+  }
+
+  /**
+   * Returns when the command was queued (its {@link CommandStatus#QUEUED} event), on the client's time
+   * source; every event the client publishes carries it, so {@code at() - queuedAt()} is how long the command
+   * has been in flight (end-to-end latency on its terminal event).
+   *
+   * @return the time the command was queued, or empty for an event built without one
+   */
+  public Optional<Instant> queuedAt() {
+    return Optional.ofNullable(queuedAt);
   }
 
   /**
@@ -168,13 +192,14 @@ public final class CommandEvent {
     return o instanceof CommandEvent e && kind == e.kind && commandId.equals(e.commandId)
         && deviceId.equals(e.deviceId) && previous == e.previous && status == e.status && at.equals(e.at)
         && Objects.equals(outcome, e.outcome) && attempt == e.attempt
-        && Objects.equals(attemptOutcome, e.attemptOutcome) && Objects.equals(retryDelay, e.retryDelay);
+        && Objects.equals(attemptOutcome, e.attemptOutcome) && Objects.equals(retryDelay, e.retryDelay)
+        && Objects.equals(strategy, e.strategy) && Objects.equals(queuedAt, e.queuedAt);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(kind, commandId, deviceId, previous, status, at, outcome, attempt, attemptOutcome,
-        retryDelay);
+        retryDelay, strategy, queuedAt);
   }
 
   @Override
@@ -195,6 +220,8 @@ public final class CommandEvent {
     private int attempt;
     private @Nullable CommandOutcome attemptOutcome;
     private @Nullable Duration retryDelay;
+    private @Nullable DeliveryStrategy strategy;
+    private @Nullable Instant queuedAt;
     private @Nullable String commandId;
     private @Nullable String deviceId;
     private @Nullable CommandStatus previous;
@@ -316,6 +343,28 @@ public final class CommandEvent {
      */
     public Builder outcome(@Nullable CommandOutcome outcome) {
       this.outcome = outcome;
+      return this;
+    }
+
+    /**
+     * Sets how the command travels.
+     *
+     * @param strategy the strategy, or {@code null}
+     * @return this builder
+     */
+    public Builder strategy(@Nullable DeliveryStrategy strategy) {
+      this.strategy = strategy;
+      return this;
+    }
+
+    /**
+     * Sets when the command was queued.
+     *
+     * @param queuedAt the time, or {@code null}
+     * @return this builder
+     */
+    public Builder queuedAt(@Nullable Instant queuedAt) {
+      this.queuedAt = queuedAt;
       return this;
     }
 

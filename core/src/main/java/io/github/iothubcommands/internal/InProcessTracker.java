@@ -117,7 +117,8 @@ final class InProcessTracker implements CommandTracker, TrackedCommand.Owner {
         return;
       }
       publish(CommandEvent.builder().commandId(command.commandId()).deviceId(command.deviceId())
-          .previous(previous).status(status).at(at).outcome(outcome).attempt(command.attempts()).build());
+          .previous(previous).status(status).at(at).outcome(outcome).attempt(command.attempts())
+          .strategy(command.strategy()).queuedAt(command.queuedAt()).build());
     }
   }
 
@@ -145,7 +146,7 @@ final class InProcessTracker implements CommandTracker, TrackedCommand.Owner {
       if (!listeners.isEmpty()) {
         publish(CommandEvent.builder().kind(kind).commandId(command.commandId()).deviceId(command.deviceId())
             .previous(status).status(status).at(at).attempt(attempt).attemptOutcome(attemptOutcome)
-            .retryDelay(retryDelay).build());
+            .retryDelay(retryDelay).strategy(command.strategy()).queuedAt(command.queuedAt()).build());
       }
     }
   }

@@ -43,6 +43,8 @@ final class TrackedCommand implements CommandHandle {
   private final Owner owner;
   private final CompletableFuture<CommandOutcome> outcome = new CompletableFuture<>();
   private CommandStatus status = CommandStatus.QUEUED;
+  /** When the command was queued; set before any transition is published. */
+  private Instant queuedAt = Instant.EPOCH;
   /** Present while the command waits for feedback. */
   private @Nullable CompletableFuture<Optional<FeedbackRecord>> feedback;
   private TimeSource.@Nullable Cancellable feedbackTimer;
@@ -59,6 +61,7 @@ final class TrackedCommand implements CommandHandle {
   }
 
   synchronized void announceQueued(Instant at) {
+    queuedAt = at;
     owner.transition(this, null, CommandStatus.QUEUED, at, null);
   }
 
@@ -218,6 +221,11 @@ final class TrackedCommand implements CommandHandle {
   @Override
   public DeliveryStrategy strategy() {
     return strategy;
+  }
+
+  /** When the command was queued, on the client's time source. */
+  synchronized Instant queuedAt() {
+    return queuedAt;
   }
 
   @Override
