@@ -7,6 +7,7 @@ import io.github.iothubcommands.CommandListener;
 import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.CommandStatus;
 import io.github.iothubcommands.DeliveryStrategy;
+import io.github.iothubcommands.FeedbackListener;
 import io.github.iothubcommands.SequencePlan;
 import io.github.iothubcommands.SequenceResult;
 import io.github.iothubcommands.spi.BlockingMethodTransport;
@@ -38,7 +39,7 @@ public final class DefaultCommandClient implements CommandClient {
   private volatile boolean closed;
 
   public DefaultCommandClient(HubTransport transport, TimeSource time, @Nullable SystemTimeSource ownedTime,
-      Duration feedbackWindow, List<CommandListener> listeners) {
+      Duration feedbackWindow, List<CommandListener> listeners, List<FeedbackListener> feedbackListeners) {
     this.transport = transport;
     this.time = time;
     this.ownedTime = ownedTime;
@@ -46,7 +47,7 @@ public final class DefaultCommandClient implements CommandClient {
     this.tracker = new InProcessTracker(time, listeners);
     this.attempts = new Attempts(transport, time, tracker, feedbackWindow);
     this.deliveries = new Deliveries(attempts);
-    FeedbackSubscription subscription = transport.startFeedback(tracker);
+    FeedbackSubscription subscription = transport.startFeedback(FeedbackTap.of(tracker, feedbackListeners));
     this.feedback = subscription != null ? subscription : () -> { };
   }
 
