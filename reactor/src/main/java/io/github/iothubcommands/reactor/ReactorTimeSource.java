@@ -32,7 +32,6 @@ import reactor.core.scheduler.Scheduler;
  */
 public final class ReactorTimeSource implements TimeSource, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReactorTimeSource.class);
-  private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
   private final Scheduler scheduler;
   private final Scheduler.Worker worker;
@@ -66,14 +65,16 @@ public final class ReactorTimeSource implements TimeSource, AutoCloseable {
   }
 
   /**
-   * Returns the scheduler's current time ({@link Scheduler#now(TimeUnit)} in nanoseconds).
+   * Returns the scheduler's current time, {@link Scheduler#now(TimeUnit)} in milliseconds: the wall clock on
+   * Reactor's own schedulers, the virtual clock on a {@code VirtualTimeScheduler}. Milliseconds, because
+   * Reactor's real schedulers answer {@code now(NANOSECONDS)} with {@code System.nanoTime()}, which is no
+   * instant at all.
    *
-   * @return now, on the scheduler's clock
+   * @return now, on the scheduler's clock, to the millisecond
    */
   @Override
   public Instant now() {
-    long nanos = scheduler.now(TimeUnit.NANOSECONDS);
-    return Instant.ofEpochSecond(Math.floorDiv(nanos, NANOS_PER_SECOND), Math.floorMod(nanos, NANOS_PER_SECOND));
+    return Instant.ofEpochMilli(scheduler.now(TimeUnit.MILLISECONDS));
   }
 
   /**

@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.scheduler.VirtualTimeScheduler;
 
 /** The TimeSource contract on a Reactor scheduler: its clock, order, cancel, isolation of failing tasks. */
@@ -27,10 +28,19 @@ class ReactorTimeSourceTest {
   }
 
   @Test
-  void nowIsTheSchedulersClock() {
+  void nowIsTheSchedulersClockToTheMillisecond() {
     assertThat(time.now()).isEqualTo(Instant.EPOCH);
-    vts.advanceTimeBy(Duration.ofMinutes(90).plusNanos(7));
-    assertThat(time.now()).isEqualTo(Instant.EPOCH.plus(Duration.ofMinutes(90)).plusNanos(7));
+    vts.advanceTimeBy(Duration.ofMinutes(90).plusMillis(3).plusNanos(7));
+    assertThat(time.now()).isEqualTo(Instant.EPOCH.plus(Duration.ofMinutes(90)).plusMillis(3));
+  }
+
+  @Test
+  void nowOnAReactorSchedulerIsTheWallClockNotTheNanoTimer() {
+    try (ReactorTimeSource parallel = ReactorTimeSource.on(Schedulers.parallel())) {
+      Instant before = Instant.now();
+      Instant now = parallel.now();
+      assertThat(now).isBetween(before.minusSeconds(1), Instant.now().plusSeconds(1));
+    }
   }
 
   @Test
