@@ -58,13 +58,16 @@ public interface CommandClient extends AutoCloseable {
   CommandOutcome send(String deviceId, Command command, DeliveryStrategy strategy);
 
   /**
-   * Runs a sequence plan without blocking: each step starts once the previous one has a successful
-   * terminal outcome; the first unsuccessful step stops the plan. Every step is validated before the first
-   * is sent.
+   * Runs a sequence plan without blocking: each step starts once the previous one has a terminal outcome;
+   * a failed (or timed-out) step stops the plan, is skipped, or is compensated, as its {@link FailurePolicy}
+   * says; the plan timeout bounds the whole run. Every step and every compensating command is validated
+   * before the first is sent. Cancelling the returned future stops the plan: its running command is
+   * {@linkplain CommandHandle#cancel() cancelled}, nothing more is sent, and no result is made.
    *
    * @param plan the plan
-   * @return a future of the result, which reports every step
-   * @throws IllegalArgumentException if any step is invalid
+   * @return a future of the result, which reports every step with its outcome and timing; it completes
+   *     normally whatever the steps' outcomes
+   * @throws IllegalArgumentException if any step or compensating command is invalid
    * @throws IllegalStateException if the client is closed
    */
   CompletableFuture<SequenceResult> runAsync(SequencePlan plan);
@@ -74,7 +77,7 @@ public interface CommandClient extends AutoCloseable {
    *
    * @param plan the plan
    * @return the result
-   * @throws IllegalArgumentException if any step is invalid
+   * @throws IllegalArgumentException if any step or compensating command is invalid
    * @throws IllegalStateException if the client is closed, or the waiting thread is interrupted
    */
   SequenceResult run(SequencePlan plan);

@@ -88,7 +88,8 @@ class CommandClientValidationTest {
     assertThatThrownBy(() -> SequencePlan.forDevice("d1").then(c, DeliveryStrategy.directMethod())
         .then(c, DeliveryStrategy.directMethod()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("step 1 command id must differ from every earlier step's");
+        .hasMessage("steps[1].command.id must differ from every other command id in the plan (ids are idempotency "
+            + "keys), but was '" + c.id() + "', the id of steps[0].command");
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.github.iothubcommands.CommandListener;
 import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.CommandStatus;
 import io.github.iothubcommands.DeliveryStrategy;
+import io.github.iothubcommands.FailurePolicy;
 import io.github.iothubcommands.FeedbackListener;
 import io.github.iothubcommands.SequencePlan;
 import io.github.iothubcommands.SequenceResult;
@@ -16,6 +17,7 @@ import io.github.iothubcommands.spi.HubTransport;
 import io.github.iothubcommands.spi.TimeSource;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -83,10 +85,14 @@ public final class DefaultCommandClient implements CommandClient {
   public CompletableFuture<SequenceResult> runAsync(SequencePlan plan) {
     Validation.notNull("plan", plan);
     checkOpen();
-    List<Delivery> steps = plan.steps().stream()
-        .map(step -> check(plan.deviceId(), step.command(), step.strategy()))
-        .toList();
-    return new SequenceRun(plan, steps, this).start();
+    List<Delivery> steps = new ArrayList<>(plan.steps().size());
+    List<@Nullable Delivery> compensations = new ArrayList<>(plan.steps().size());
+    for (SequencePlan.Step step : plan.steps()) { // every command, compensations too, before the first is sent
+      steps.add(check(plan.deviceId(), step.command(), step.strategy()));
+      compensations.add(step.failurePolicy() instanceof FailurePolicy.Compensate c
+          ? check(plan.deviceId(), c.command(), c.strategy()) : null);
+    }
+    return new SequenceRun(plan, steps, compensations, this).start();
   }
 
   @Override
@@ -175,5 +181,19 @@ public final class DefaultCommandClient implements CommandClient {
 
   Instant now() {
     return time.now();
+  }
+
+  TimeSource.Cancellable schedule(Duration delay, Runnable task) {
+    return time.schedule(delay, task);
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  /** Cancels a command as {@link CommandHandle#cancel()} does, with {@code detail} saying why. */
+  boolean cancel(TrackedCommand command, String detail) {
+    return tracker.complete(command, CommandOutcome.builder().commandId(command.commandId())
+        .deviceId(command.deviceId()).status(CommandStatus.CANCELLED).detail(detail).completedAt(time.now()).build());
   }
 }

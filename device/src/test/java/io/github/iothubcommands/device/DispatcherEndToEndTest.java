@@ -73,7 +73,12 @@ class DispatcherEndToEndTest {
 
   @AfterAll
   static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {client, hub}) {
+    closeAll(client, hub);
+  }
+
+  /** Closes each that was opened, in order. */
+  static void closeAll(AutoCloseable... closeables) {
+    for (AutoCloseable c : closeables) {
       if (c != null) {
         try {
           c.close();

@@ -3,11 +3,14 @@ package io.github.iothubcommands.emulator;
 import io.github.iothubcommands.DeviceId;
 import io.github.iothubcommands.emulator.internal.DeviceRegistry;
 import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
+import io.github.iothubcommands.emulator.internal.LoopbackAddresses;
 import io.github.iothubcommands.emulator.internal.Timeouts;
+import io.github.iothubcommands.emulator.internal.https.HttpsServiceServer;
 import io.github.iothubcommands.emulator.internal.tls.TlsMaterial;
 import io.github.iothubcommands.engine.HubEngine;
 import io.github.iothubcommands.engine.HubLimits;
 import io.github.iothubcommands.engine.HubTier;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
@@ -30,13 +34,20 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>HTTPS ({@link #httpsPort()}, default {@value #DEFAULT_HTTPS_PORT}): direct methods and the device
- *       registry, for {@code DirectMethodsClient} and {@code RegistryClient};
+ *       registry, for {@code DirectMethodsClient} and {@code RegistryClient}; and {@code GET /health}, without
+ *       authorization, for readiness checks ({@link #healthUrl()});
  *   <li>AMQPS ({@link #amqpPort()}, {@value #DEFAULT_AMQP_PORT}): cloud-to-device intake and feedback for
  *       {@code MessagingClient} and {@code MessageFeedbackProcessorClient}; C2D delivery and direct methods
  *       for {@code DeviceClient} over AMQPS; claims-based security (put-token on {@code $cbs});
  *   <li>MQTT 3.1.1 over TLS ({@link #mqttPort()}, {@value #DEFAULT_MQTT_PORT}): C2D delivery and direct
  *       methods for {@code DeviceClient} over MQTT.
  * </ul>
+ *
+ * <p>Every front door listens on one address, 127.0.0.1 by default. Since the SDKs' ports cannot change,
+ * several emulators share a machine by each binding its own loopback address ({@link Builder#bindAddress},
+ * or {@link Builder#bindAnyFreeLoopbackAddress()} for parallel tests); the certificate and every connection
+ * detail then name that address. For JUnit 5, {@code io.github.iothubcommands.emulator.junit.IotHubEmulatorExtension}
+ * starts one per test class.
  *
  * <p>Each front door refuses what IoT Hub refuses and bounds what a peer can make it hold or wait for:
  * message and body sizes, header sizes, handshake, request and idle timeouts ({@link
@@ -72,6 +83,8 @@ public final class IotHubEmulator implements AutoCloseable {
   public static final Duration DEFAULT_IDLE_TIMEOUT = Timeouts.DEFAULTS.idle();
   /** The longest timeout the builder takes. */
   public static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+  /** The HTTPS path of the health endpoint, answered without authorization: see {@link #healthUrl()}. */
+  public static final String HEALTH_PATH = HttpsServiceServer.HEALTH_PATH;
 
   private final EmulatorRuntime runtime;
 
@@ -100,9 +113,53 @@ public final class IotHubEmulator implements AutoCloseable {
   }
 
   /**
+   * Returns the address every front door listens on.
+   *
+   * @return the bind address, e.g. 127.0.0.1 (the default) or 127.0.0.2
+   */
+  public InetAddress bindAddress() {
+    return runtime.bindAddress();
+  }
+
+  /**
+   * Returns the host, without a port, that the service connection string, the service SAS token and
+   * {@link #httpsHost()} name: {@code localhost} when bound to 127.0.0.1 (the default), otherwise the bind
+   * address as an IP literal ({@code 127.0.0.2}), which both Azure SDKs accept and the certificate names.
+   * Give it to credential-based AMQP clients: {@code new MessagingClient(hub.serviceHost(), credential, …)}.
+   *
+   * @return the service host
+   */
+  public String serviceHost() {
+    return runtime.serviceHost();
+  }
+
+  /**
+   * Returns the host, without a port, that device connection strings name: {@code 127.0.0.1} by default,
+   * otherwise the bind address as an IP literal. For connection strings built by hand, e.g. for a device
+   * registered through {@code RegistryClient} with keys of its own.
+   *
+   * @return the device host
+   */
+  public String deviceHost() {
+    return runtime.deviceHost();
+  }
+
+  /**
+   * Returns the URL of the health endpoint: {@code GET} it (no authorization) for 200 and each front door's
+   * state when every front door is serving, 503 otherwise. Its certificate is the emulator's ({@link
+   * #sslContext()}).
+   *
+   * @return {@code https://HOST:PORT/health}
+   */
+  public String healthUrl() {
+    return "https://" + httpsHost() + HEALTH_PATH;
+  }
+
+  /**
    * Returns a service connection string ({@code HostName=localhost;SharedAccessKeyName=iothubowner;
-   * SharedAccessKey=…}). Connection strings cannot carry a port: service clients built from it dial HTTPS
-   * on 443 and AMQPS on 5671, so for HTTPS clients it only works when the emulator's HTTPS port is 443; use
+   * SharedAccessKey=…}; the host is {@link #serviceHost()}). Connection strings cannot carry a port: service
+   * clients built from it dial HTTPS on 443 and AMQPS on 5671, so for HTTPS clients it only works when the
+   * emulator's HTTPS port is 443; use
    * {@link #httpsHost()} with {@link #serviceSasToken()} otherwise.
    *
    * @return the connection string (a secret: do not log it)
@@ -115,10 +172,10 @@ public final class IotHubEmulator implements AutoCloseable {
    * Returns the host to give credential-based service clients, e.g. {@code new DirectMethodsClient(
    * hub.httpsHost(), new AzureSasCredential(hub.serviceSasToken()))}.
    *
-   * @return {@code localhost:PORT}
+   * @return {@code localhost:PORT}, or {@code ADDRESS:PORT} when bound to another address ({@link #serviceHost()})
    */
   public String httpsHost() {
-    return "localhost:" + httpsPort();
+    return runtime.serviceHost() + ":" + httpsPort();
   }
 
   /**
@@ -131,7 +188,8 @@ public final class IotHubEmulator implements AutoCloseable {
   }
 
   /**
-   * Returns a device's connection string with its primary key and host {@code 127.0.0.1}; works for
+   * Returns a device's connection string with its primary key and host {@code 127.0.0.1} (or the bind
+   * address when it is another one: {@code HostName=127.0.0.2;…}); works for
    * devices registered at start and later (by {@link #registerDevice} or the registry API). The device id
    * is URL-encoded, because the device SDK URL-decodes it.
    *
@@ -251,8 +309,48 @@ public final class IotHubEmulator implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "IotHubEmulator{hubName=" + hubName() + ", https=" + httpsHost() + ", mqtt=127.0.0.1:" + mqttPort()
-        + ", amqps=127.0.0.1:" + amqpPort() + '}';
+    String host = runtime.deviceHost();
+    return "IotHubEmulator{hubName=" + hubName() + ", https=" + httpsHost() + ", mqtt=" + host + ":" + mqttPort()
+        + ", amqps=" + host + ":" + amqpPort() + '}';
+  }
+
+  /**
+   * Finds a loopback address from 127.0.0.2 to 127.0.0.254 on which the emulator's default ports ({@value
+   * #DEFAULT_AMQP_PORT}, {@value #DEFAULT_MQTT_PORT}, {@value #DEFAULT_HTTPS_PORT}) are free now, for an
+   * emulator in another process ({@code --bind}). Parallel processes start their search at different
+   * addresses, but one may still take the address between this probe and its own start: in-process, prefer
+   * {@link Builder#bindAnyFreeLoopbackAddress()}, which retries on the next address.
+   *
+   * @return a free address
+   * @throws IllegalStateException if none is free, e.g. on a system that routes only 127.0.0.1 to loopback
+   *     (macOS without {@code ifconfig lo0 alias 127.0.0.2})
+   */
+  public static InetAddress findFreeLoopbackAddress() {
+    return LoopbackAddresses.findFree(DEFAULT_AMQP_PORT, DEFAULT_MQTT_PORT, DEFAULT_HTTPS_PORT)
+        .orElseThrow(() -> noFreeAddress(List.of(DEFAULT_AMQP_PORT, DEFAULT_MQTT_PORT, DEFAULT_HTTPS_PORT), null));
+  }
+
+  /**
+   * Returns an SSLContext trusting every given emulator's certificate: for the service SDK's HTTPS clients,
+   * which trust only the JVM default ({@code HttpsURLConnection.setDefaultSSLSocketFactory}), when one JVM
+   * talks to several emulators side by side.
+   *
+   * @param emulators the emulators to trust
+   * @return the context
+   * @throws IllegalArgumentException if {@code emulators} is empty
+   */
+  public static SSLContext sslContextTrusting(Collection<IotHubEmulator> emulators) {
+    if (emulators.isEmpty()) {
+      throw new IllegalArgumentException("emulators must name at least one emulator, but was empty");
+    }
+    return TlsMaterial.trusting(emulators.stream().map(e -> e.runtime.tls().certificate()).toList());
+  }
+
+  private static IllegalStateException noFreeAddress(List<Integer> ports, @Nullable Throwable last) {
+    return new IllegalStateException("no loopback address from 127.0.0." + LoopbackAddresses.FIRST + " to 127.0.0."
+        + LoopbackAddresses.LAST + " has ports " + ports + " free: every one is taken by other emulators, or this"
+        + " system routes only 127.0.0.1 to loopback (on macOS: sudo ifconfig lo0 alias 127.0.0.2 up, and so on)",
+        last);
   }
 
   /** Configures and starts an {@link IotHubEmulator}. Setters validate at once. */
@@ -268,6 +366,9 @@ public final class IotHubEmulator implements AutoCloseable {
     private @Nullable HubTier tier;
     private int units;
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
+    private boolean bindAddressSet;
+    private boolean anyFreeLoopbackAddress;
+    private boolean allowNonLoopback;
     private @Nullable Path workDirectory;
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
@@ -392,14 +493,62 @@ public final class IotHubEmulator implements AutoCloseable {
     }
 
     /**
-     * Sets the address to listen on.
+     * Sets the address every front door listens on (AMQPS, MQTT, HTTPS), so that several emulators run on
+     * one machine, each on its own loopback address (the SDKs' ports 5671 and 8883 cannot change). The
+     * certificate names the address (an IP SAN), and so do the connection strings, the SAS token and {@link
+     * #httpsHost()}, as an IP literal: {@code HostName=127.0.0.2}. On Linux every 127.x.y.z is loopback; macOS
+     * routes only 127.0.0.1 unless you add aliases ({@code sudo ifconfig lo0 alias 127.0.0.2 up}).
      *
-     * @param address the address; default the loopback address. Another address exposes the hub's
-     *     services to the network: only do this on a trusted machine.
+     * @param address an IPv4 address (connection strings cannot carry an IPv6 literal); default 127.0.0.1. A
+     *     non-loopback address, or the wildcard 0.0.0.0, exposes the hub to the network and is refused at
+     *     {@link #start()} unless {@link #allowNonLoopbackBindAddress()} is called too
      * @return this builder
+     * @throws IllegalArgumentException if the address is not IPv4
      */
     public Builder bindAddress(InetAddress address) {
-      bindAddress = Objects.requireNonNull(address, "bindAddress");
+      Objects.requireNonNull(address, "bindAddress");
+      if (!(address instanceof Inet4Address)) {
+        throw new IllegalArgumentException("bindAddress must be an IPv4 address (connection strings cannot carry"
+            + " an IPv6 literal), but was " + address.getHostAddress());
+      }
+      bindAddress = address;
+      bindAddressSet = true;
+      return this;
+    }
+
+    /**
+     * Sets the address every front door listens on, as {@link #bindAddress(InetAddress)} does.
+     *
+     * @param address an IPv4 literal such as {@code "127.0.0.2"} (no host name: nothing is resolved)
+     * @return this builder
+     * @throws IllegalArgumentException if the text is not an IPv4 literal
+     */
+    public Builder bindAddress(String address) {
+      return bindAddress(LoopbackAddresses.parseIpv4("bindAddress", address));
+    }
+
+    /**
+     * Lets {@link #bindAddress} be an address other than a loopback one, which exposes the hub's services,
+     * guarded only by SAS tokens, to the network. Only on a trusted machine or network.
+     *
+     * @return this builder
+     */
+    public Builder allowNonLoopbackBindAddress() {
+      allowNonLoopback = true;
+      return this;
+    }
+
+    /**
+     * Listens on a loopback address from 127.0.0.2 to 127.0.0.254 whose ports (the configured ones, except
+     * those set to 0) are free, chosen at {@link #start()}: for tests running in parallel, each with its own
+     * emulator. The search starts at an address drawn from the process id; if another process takes the
+     * address between the probe and the bind, the start moves on to the next free one. Read the address from
+     * {@link IotHubEmulator#bindAddress()}; the connection strings name it.
+     *
+     * @return this builder
+     */
+    public Builder bindAnyFreeLoopbackAddress() {
+      anyFreeLoopbackAddress = true;
       return this;
     }
 
@@ -458,13 +607,51 @@ public final class IotHubEmulator implements AutoCloseable {
      * Starts the emulator: generates the TLS certificate, registers the devices and binds every server.
      *
      * @return the running emulator
-     * @throws IllegalStateException if a port cannot be bound (another emulator running?) or the trust
-     *     store cannot be written
+     * @throws IllegalStateException if a port cannot be bound (another emulator running?), the trust store
+     *     cannot be written, both {@link #bindAddress} and {@link #bindAnyFreeLoopbackAddress()} were called, the
+     *     bind address is not a loopback one without {@link #allowNonLoopbackBindAddress()}, or no loopback
+     *     address is free
      */
     public IotHubEmulator start() {
+      if (anyFreeLoopbackAddress && bindAddressSet) {
+        throw new IllegalStateException("bindAddress(" + bindAddress.getHostAddress() + ") and"
+            + " bindAnyFreeLoopbackAddress() conflict: choose one address, or let the emulator find a free one");
+      }
+      if (!bindAddress.isLoopbackAddress() && !allowNonLoopback) {
+        throw new IllegalStateException("bindAddress " + bindAddress.getHostAddress() + " is not a loopback"
+            + " address: it would expose the hub to the network; call allowNonLoopbackBindAddress() to allow it");
+      }
+      return anyFreeLoopbackAddress ? startOnAnyFreeLoopbackAddress() : startOn(bindAddress);
+    }
+
+    private IotHubEmulator startOn(InetAddress address) {
       HubLimits effective = tier == null ? limits : limits.toBuilder().tier(tier, units).build();
-      return new IotHubEmulator(EmulatorRuntime.start(hubName, List.copyOf(devices), effective, bindAddress,
+      return new IotHubEmulator(EmulatorRuntime.start(hubName, List.copyOf(devices), effective, address,
           httpsPort, mqttPort, amqpPort, workDirectory, new Timeouts(handshakeTimeout, requestTimeout, idleTimeout)));
+    }
+
+    private IotHubEmulator startOnAnyFreeLoopbackAddress() {
+      return startOnFirstFree(LoopbackAddresses.candidates(),
+          a -> LoopbackAddresses.free(a, amqpPort, mqttPort, httpsPort));
+    }
+
+    /** Starts on the first candidate the probe finds free and that binds; a lost bind race moves on. */
+    IotHubEmulator startOnFirstFree(List<InetAddress> candidates, Predicate<InetAddress> probe) {
+      RuntimeException last = null;
+      for (InetAddress candidate : candidates) {
+        if (!probe.test(candidate)) {
+          continue;
+        }
+        try {
+          return startOn(candidate);
+        } catch (IllegalStateException e) {
+          if (!LoopbackAddresses.isBindFailure(e)) {
+            throw e;
+          }
+          last = e; // taken between the probe and the bind: try the next one
+        }
+      }
+      throw noFreeAddress(List.of(amqpPort, mqttPort, httpsPort), last);
     }
 
     private static Duration checkTimeout(String field, Duration timeout) {

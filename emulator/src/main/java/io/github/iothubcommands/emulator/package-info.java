@@ -9,7 +9,9 @@
  * <ul>
  *   <li><b>HTTPS</b> (default port 8443, configurable) for the service SDK's {@code DirectMethodsClient} and
  *       {@code RegistryClient}: direct methods ({@code POST /twins/{id}/methods}) and the device registry
- *       ({@code GET/PUT/DELETE /devices/{id}}); a service SAS token for the {@code iothubowner} policy.
+ *       ({@code GET/PUT/DELETE /devices/{id}}); a service SAS token for the {@code iothubowner} policy. Also
+ *       {@code GET /health}, without authorization: 200 with each front door's state once all are serving,
+ *       503 otherwise.
  *   <li><b>AMQPS</b> (port 5671, which the SDKs always dial) for the service SDK's {@code MessagingClient}
  *       (cloud-to-device intake) and {@code MessageFeedbackProcessorClient} (feedback), and for the device
  *       SDK over {@code IotHubClientProtocol.AMQPS} (C2D delivery with complete / abandon / reject, direct
@@ -19,6 +21,11 @@
  *       {@code IotHubClientProtocol.MQTT}: connect with SAS, C2D delivery, direct method requests and
  *       replies.
  * </ul>
+ *
+ * <p>All three listen on one address: 127.0.0.1 by default, or another loopback address (127.0.0.2, …) so
+ * that several emulators run side by side on the SDKs' fixed ports; the certificate, the connection strings
+ * and the tokens name that address. {@link io.github.iothubcommands.emulator.junit} holds a JUnit 5
+ * extension that starts one per test class on a free loopback address.
  *
  * <p>Shared access signatures are verified for real (HMAC-SHA256, resource, expiry), and what a device token
  * authorized ends when the device's keys or registration change. Every front door bounds what a peer can

@@ -37,9 +37,10 @@ class CloudToDeviceOverMqttTest {
   @Test
   void messagingClientToMqttDeviceWithFeedbackToTheFeedbackClient() throws Exception {
     HubLimits fastFeedback = HubLimits.custom().feedbackBatchInterval(Duration.ofMillis(200)).build();
-    try (IotHubEmulator hub = IotHubEmulator.builder().devices("lamp").httpsPort(0).limits(fastFeedback).start()) {
+    try (IotHubEmulator hub = IotHubEmulator.builder().bindAnyFreeLoopbackAddress().devices("lamp").httpsPort(0)
+        .limits(fastFeedback).start()) {
       BlockingQueue<FeedbackRecord> feedback = new LinkedBlockingQueue<>();
-      MessageFeedbackProcessorClient feedbackClient = new MessageFeedbackProcessorClient("localhost",
+      MessageFeedbackProcessorClient feedbackClient = new MessageFeedbackProcessorClient(hub.serviceHost(),
           new AzureSasCredential(hub.serviceSasToken()), IotHubServiceClientProtocol.AMQPS,
           batch -> {
             feedback.addAll(batch.getRecords());

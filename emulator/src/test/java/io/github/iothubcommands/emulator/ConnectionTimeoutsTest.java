@@ -11,7 +11,6 @@ import io.github.iothubcommands.engine.DeviceSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,7 +40,7 @@ class ConnectionTimeoutsTest {
 
   @BeforeAll
   static void start() {
-    hub = IotHubEmulator.builder().devices("d1").httpsPort(0).mqttPort(0).amqpPort(0)
+    hub = IotHubEmulator.builder().bindAnyFreeLoopbackAddress().devices("d1").httpsPort(0).mqttPort(0).amqpPort(0)
         .handshakeTimeout(TIMEOUT).requestTimeout(TIMEOUT).idleTimeout(TIMEOUT).start();
     HttpsURLConnection.setDefaultSSLSocketFactory(hub.sslContext().getSocketFactory());
   }
@@ -54,13 +53,13 @@ class ConnectionTimeoutsTest {
   }
 
   private static Socket tcp(int port) throws IOException {
-    Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
+    Socket s = new Socket(hub.bindAddress(), port);
     s.setSoTimeout(10_000);
     return s;
   }
 
   private static SSLSocket tls(int port) throws IOException {
-    SSLSocket s = (SSLSocket) hub.sslContext().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+    SSLSocket s = (SSLSocket) hub.sslContext().getSocketFactory().createSocket(hub.bindAddress(), port);
     s.setSoTimeout(10_000);
     s.startHandshake();
     return s;

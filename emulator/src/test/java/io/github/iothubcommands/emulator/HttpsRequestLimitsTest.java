@@ -23,7 +23,7 @@ class HttpsRequestLimitsTest {
 
   @BeforeAll
   static void start() {
-    hub = IotHubEmulator.builder().devices("d1").httpsPort(0).mqttPort(0).amqpPort(0).start();
+    hub = IotHubEmulator.builder().bindAnyFreeLoopbackAddress().devices("d1").httpsPort(0).mqttPort(0).amqpPort(0).start();
   }
 
   @AfterAll

@@ -66,7 +66,8 @@ class IotHubEmulatorSdkTest {
 
   @BeforeAll
   static void start() {
-    hub = IotHubEmulator.builder().devices("c2d", "m1", "offline", "slow", "wrong-key").hubName("sdk-test").start();
+    hub = IotHubEmulator.builder().bindAnyFreeLoopbackAddress().devices("c2d", "m1", "offline", "slow", "wrong-key")
+        .hubName("sdk-test").start();
     // The service SDK's HTTPS layer is HttpsURLConnection without an SSLContext option: JVM default.
     HttpsURLConnection.setDefaultSSLSocketFactory(hub.sslContext().getSocketFactory());
     hub.engine().subscribeFeedback(FeedbackReceiver.taking(feedback::addAll));
@@ -253,7 +254,7 @@ class IotHubEmulatorSdkTest {
     assertThat(hub.engine().device("reg-1").orElseThrow().primaryKey()).isEqualTo(created.getPrimaryKey());
     assertThatThrownBy(() -> registry.addDevice(new Device("reg-1"))).isInstanceOf(IotHubConflictException.class);
 
-    DeviceClient client = device("HostName=127.0.0.1;DeviceId=reg-1;SharedAccessKey=" + created.getPrimaryKey());
+    DeviceClient client = device("HostName=" + hub.deviceHost() + ";DeviceId=reg-1;SharedAccessKey=" + created.getPrimaryKey());
     try {
       client.open(false);
       hub.engine().enqueue(message("reg-1", "queued-1", Map.of()));
@@ -270,7 +271,7 @@ class IotHubEmulatorSdkTest {
     Device updated = registry.updateDevice(fetched);
     assertThat(updated.getStatus()).isEqualTo(DeviceStatus.Disabled);
     assertThat(updated.getETag()).isNotEqualTo(fetched.getETag());
-    DeviceClient disabled = device("HostName=127.0.0.1;DeviceId=reg-1;SharedAccessKey=" + created.getPrimaryKey());
+    DeviceClient disabled = device("HostName=" + hub.deviceHost() + ";DeviceId=reg-1;SharedAccessKey=" + created.getPrimaryKey());
     assertThatThrownBy(() -> disabled.open(false)).isInstanceOfSatisfying(IotHubClientException.class,
         e -> assertThat(e.getStatusCode()).isEqualTo(IotHubStatusCode.UNAUTHORIZED));
     disabled.close();
@@ -283,7 +284,7 @@ class IotHubEmulatorSdkTest {
   @Test
   void wrongDeviceKeyIsRefusedOnMqttAsUnauthorized() {
     String wrongKey = Base64.getEncoder().encodeToString(new byte[32]);
-    DeviceClient client = device("HostName=127.0.0.1;DeviceId=wrong-key;SharedAccessKey=" + wrongKey);
+    DeviceClient client = device("HostName=" + hub.deviceHost() + ";DeviceId=wrong-key;SharedAccessKey=" + wrongKey);
     try {
       assertThatThrownBy(() -> client.open(false)).isInstanceOfSatisfying(IotHubClientException.class,
           e -> assertThat(e.getStatusCode()).isEqualTo(IotHubStatusCode.UNAUTHORIZED));
@@ -295,7 +296,7 @@ class IotHubEmulatorSdkTest {
 
   @Test
   void wrongPolicyKeyIsRefusedOnHttpsWith401() {
-    String forged = SasToken.build("localhost", Base64.getEncoder().encodeToString(new byte[32]),
+    String forged = SasToken.build(hub.serviceHost(), Base64.getEncoder().encodeToString(new byte[32]),
         Instant.now().plusSeconds(3600).getEpochSecond(), "iothubowner");
     DirectMethodsClient client = new DirectMethodsClient(hub.httpsHost(), new AzureSasCredential(forged));
     assertThatThrownBy(() -> client.invoke("m1", "reboot")).isInstanceOfSatisfying(IotHubUnauthorizedException.class,
@@ -306,7 +307,7 @@ class IotHubEmulatorSdkTest {
   void expiredServiceTokenIsRefusedOnHttpsWith401() {
     String token = hub.serviceSasToken();
     String key = hub.serviceConnectionString().replaceAll(".*SharedAccessKey=", "");
-    String expired = SasToken.build("localhost", key, Instant.now().minusSeconds(1).getEpochSecond(), "iothubowner");
+    String expired = SasToken.build(hub.serviceHost(), key, Instant.now().minusSeconds(1).getEpochSecond(), "iothubowner");
     RegistryClient registry = new RegistryClient(hub.httpsHost(), new AzureSasCredential(expired));
     assertThatThrownBy(() -> registry.getDevice("m1")).isInstanceOf(IotHubUnauthorizedException.class);
     assertThat(token).isNotEqualTo(expired);

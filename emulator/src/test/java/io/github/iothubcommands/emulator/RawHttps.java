@@ -67,7 +67,7 @@ final class RawHttps {
 
   /** A new TLS connection to the emulator's HTTPS port, reads bounded by {@link #READ_TIMEOUT_MILLIS}. */
   static Socket open(IotHubEmulator hub) throws IOException {
-    Socket s = hub.sslContext().getSocketFactory().createSocket("127.0.0.1", hub.httpsPort());
+    Socket s = hub.sslContext().getSocketFactory().createSocket(hub.bindAddress(), hub.httpsPort());
     s.setSoTimeout(READ_TIMEOUT_MILLIS);
     return s;
   }

@@ -38,7 +38,7 @@ class RegistryKeysTest {
 
   @BeforeEach
   void start() {
-    hub = IotHubEmulator.builder().devices("d1").httpsPort(0).amqpPort(0).start();
+    hub = IotHubEmulator.builder().bindAnyFreeLoopbackAddress().devices("d1").httpsPort(0).amqpPort(0).start();
     HttpsURLConnection.setDefaultSSLSocketFactory(hub.sslContext().getSocketFactory());
     registry = new RegistryClient(hub.httpsHost(), new AzureSasCredential(hub.serviceSasToken()));
   }
@@ -91,7 +91,7 @@ class RegistryKeysTest {
   @Test
   void deviceWhoseKeyIsNotBase64GetsAConnackRefusalOverMqttNotASilentClose() throws Exception {
     hub.engine().registerDevice("bad-key", "not base64!", null); // the engine does not check keys
-    DeviceClient client = new DeviceClient("HostName=127.0.0.1;DeviceId=bad-key;SharedAccessKey="
+    DeviceClient client = new DeviceClient("HostName=" + hub.deviceHost() + ";DeviceId=bad-key;SharedAccessKey="
         + base64OfBytes(32), IotHubClientProtocol.MQTT, ClientOptions.builder().sslContext(hub.sslContext()).build());
     try {
       assertThatThrownBy(() -> client.open(false)).isInstanceOfSatisfying(IotHubClientException.class,

@@ -30,7 +30,7 @@ class ServiceHttpsRequestTest {
 
   @BeforeAll
   static void start() {
-    hub = IotHubEmulator.builder().devices("d1").httpsPort(0).mqttPort(0).start();
+    hub = IotHubEmulator.builder().bindAnyFreeLoopbackAddress().devices("d1").httpsPort(0).mqttPort(0).start();
     HttpsURLConnection.setDefaultSSLSocketFactory(hub.sslContext().getSocketFactory());
   }
 

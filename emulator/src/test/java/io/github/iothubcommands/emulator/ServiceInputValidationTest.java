@@ -28,7 +28,7 @@ class ServiceInputValidationTest {
 
   @BeforeAll
   static void start() {
-    hub = IotHubEmulator.builder().devices("d1").httpsPort(0).mqttPort(0).amqpPort(0).start();
+    hub = IotHubEmulator.builder().bindAnyFreeLoopbackAddress().devices("d1").httpsPort(0).mqttPort(0).amqpPort(0).start();
     HttpsURLConnection.setDefaultSSLSocketFactory(hub.sslContext().getSocketFactory());
     methods = new DirectMethodsClient(hub.httpsHost(), new AzureSasCredential(hub.serviceSasToken()));
   }

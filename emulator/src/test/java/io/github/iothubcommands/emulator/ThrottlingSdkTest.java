@@ -36,8 +36,8 @@ class ThrottlingSdkTest {
   @AutoClose private IotHubEmulator hub;
 
   private IotHubEmulator start() {
-    hub = IotHubEmulator.builder().devices("d1").httpsPort(0).mqttPort(0).limits(TINY_QUOTAS).tier(HubTier.S1, 1)
-        .start();
+    hub = IotHubEmulator.builder().bindAnyFreeLoopbackAddress().devices("d1").httpsPort(0).mqttPort(0)
+        .limits(TINY_QUOTAS).tier(HubTier.S1, 1).start();
     return hub;
   }
 

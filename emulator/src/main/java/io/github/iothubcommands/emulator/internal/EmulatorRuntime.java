@@ -27,6 +27,8 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,9 +51,12 @@ public final class EmulatorRuntime implements AutoCloseable {
   public static final String POLICY_NAME = "iothubowner";
   /** How long the service SAS token handed out stays valid. */
   public static final Duration SERVICE_TOKEN_VALIDITY = Duration.ofDays(365);
-  /** The host device connection strings name: the device SDK needs a dot, and dials it on 8883. */
+  /**
+   * The host device connection strings name on the default address: the device SDK needs a dot, and dials
+   * it on 8883.
+   */
   public static final String DEVICE_HOST = "127.0.0.1";
-  /** The host service credentials name: the certificate's DNS name. */
+  /** The host service credentials name on the default address: the certificate's DNS name. */
   public static final String SERVICE_HOST = "localhost";
 
   private final HubEngine engine;
@@ -62,11 +67,14 @@ public final class EmulatorRuntime implements AutoCloseable {
   private final String policyKey;
   private final String hubName;
   private final DeviceRegistry registry;
+  private final InetAddress bindAddress;
+  private final FrontDoors doors;
   /** What {@link #close()} undoes, newest first: servers, engine, event loops, the owned directory. */
   private final Deque<Runnable> closers;
 
   private EmulatorRuntime(HubEngine engine, TlsMaterial tls, ProtocolServer mqtt, ProtocolServer amqp,
-      ProtocolServer https, String policyKey, String hubName, DeviceRegistry registry, Deque<Runnable> closers) {
+      ProtocolServer https, String policyKey, String hubName, DeviceRegistry registry, InetAddress bindAddress,
+      FrontDoors doors, Deque<Runnable> closers) {
     this.engine = engine;
     this.tls = tls;
     this.mqtt = mqtt;
@@ -75,6 +83,8 @@ public final class EmulatorRuntime implements AutoCloseable {
     this.policyKey = policyKey;
     this.hubName = hubName;
     this.registry = registry;
+    this.bindAddress = bindAddress;
+    this.doors = doors;
     this.closers = closers;
   }
 
@@ -101,7 +111,7 @@ public final class EmulatorRuntime implements AutoCloseable {
     try {
       Path dir = workDirectory != null ? workDirectory : temporaryDirectory(closers);
       // TLS first: it fails more easily than anything else, and before any thread exists
-      TlsMaterial tls = TlsMaterial.generate(dir);
+      TlsMaterial tls = TlsMaterial.generate(dir, bindAddress.isAnyLocalAddress() ? List.of() : List.of(bindAddress));
       SslContext serverSsl = tls.nettyServerContext();
       EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("emulator-accept", true),
           NioIoHandler.newFactory());
@@ -114,20 +124,29 @@ public final class EmulatorRuntime implements AutoCloseable {
       DeviceRegistry registry = new DeviceRegistry(engine);
       deviceIds.forEach(registry::register);
       String policyKey = DeviceRegistry.newKey();
-      Set<String> hosts = Set.of(SERVICE_HOST, DEVICE_HOST,
-          hubName.toLowerCase(Locale.ROOT) + ".azure-devices.net");
+      Set<String> hosts = new HashSet<>(List.of(SERVICE_HOST, DEVICE_HOST,
+          hubName.toLowerCase(Locale.ROOT) + ".azure-devices.net", serviceHost(bindAddress), deviceHost(bindAddress)));
       SasVerifier verifier = new SasVerifier(engine, hosts, Map.of(POLICY_NAME, policyKey));
       CredentialWatch credentials = new CredentialWatch();
       engine.addObserver(credentials);
       EmulatorContext context = new EmulatorContext(engine, verifier, credentials, registry, serverSsl, bindAddress,
           boss, workers, httpsPort, mqttPort, amqpPort, timeouts);
+      Map<String, Integer> asked = new LinkedHashMap<>();
+      asked.put(MqttDeviceServer.NAME, mqttPort);
+      asked.put(AmqpServer.NAME, amqpPort);
+      asked.put(HttpsServiceServer.NAME, httpsPort);
+      FrontDoors doors = new FrontDoors(asked);
       ProtocolServer mqtt = startServer(closers, MqttDeviceServer.NAME, mqttPort, MqttDeviceServer::start, context);
+      doors.bound(mqtt);
       ProtocolServer amqp = startServer(closers, AmqpServer.NAME, amqpPort, AmqpServer::start, context);
-      ProtocolServer https = startServer(closers, HttpsServiceServer.NAME, httpsPort, HttpsServiceServer::start,
-          context);
+      doors.bound(amqp);
+      ProtocolServer https = startServer(closers, HttpsServiceServer.NAME, httpsPort,
+          c -> HttpsServiceServer.start(c, doors), context);
+      doors.bound(https);
       LOG.info("IoT Hub emulator {} started: {}", hubName, Stream.of(mqtt, amqp, https)
           .map(s -> s.name() + " " + s.localAddress()).toList());
-      return new EmulatorRuntime(engine, tls, mqtt, amqp, https, policyKey, hubName, registry, closers);
+      return new EmulatorRuntime(engine, tls, mqtt, amqp, https, policyKey, hubName, registry, bindAddress, doors,
+          closers);
     } catch (RuntimeException e) {
       closeAll(closers);
       throw e;
@@ -214,22 +233,69 @@ public final class EmulatorRuntime implements AutoCloseable {
     return amqp.localAddress().getPort();
   }
 
-  /** @return the service connection string (host {@value #SERVICE_HOST}) */
-  public String serviceConnectionString() {
-    return "HostName=" + SERVICE_HOST + ";SharedAccessKeyName=" + POLICY_NAME + ";SharedAccessKey=" + policyKey;
+  /**
+   * The host service clients name for an emulator bound to this address: {@value #SERVICE_HOST} (the
+   * certificate's DNS name) on 127.0.0.1 or the wildcard address, else the address itself, since no name
+   * resolves to another loopback address in Java by default.
+   *
+   * @param bindAddress the address the emulator listens on
+   * @return the host
+   */
+  public static String serviceHost(InetAddress bindAddress) {
+    return isDefaultHost(bindAddress) ? SERVICE_HOST : bindAddress.getHostAddress();
   }
 
-  /** @return a service SAS token valid for {@link #SERVICE_TOKEN_VALIDITY} */
+  /**
+   * The host device connection strings name for an emulator bound to this address: {@value #DEVICE_HOST}
+   * on 127.0.0.1 or the wildcard address, else the address itself.
+   *
+   * @param bindAddress the address the emulator listens on
+   * @return the host
+   */
+  public static String deviceHost(InetAddress bindAddress) {
+    return isDefaultHost(bindAddress) ? DEVICE_HOST : bindAddress.getHostAddress();
+  }
+
+  private static boolean isDefaultHost(InetAddress a) {
+    return a.isAnyLocalAddress() || a.getHostAddress().equals(DEVICE_HOST);
+  }
+
+  /** @return the address the front doors listen on */
+  public InetAddress bindAddress() {
+    return bindAddress;
+  }
+
+  /** @return the host service clients name: {@link #serviceHost(InetAddress)} of the bind address */
+  public String serviceHost() {
+    return serviceHost(bindAddress);
+  }
+
+  /** @return the host device connection strings name: {@link #deviceHost(InetAddress)} of the bind address */
+  public String deviceHost() {
+    return deviceHost(bindAddress);
+  }
+
+  /** @return the front doors and their states */
+  public FrontDoors frontDoors() {
+    return doors;
+  }
+
+  /** @return the service connection string (host {@link #serviceHost()}) */
+  public String serviceConnectionString() {
+    return "HostName=" + serviceHost() + ";SharedAccessKeyName=" + POLICY_NAME + ";SharedAccessKey=" + policyKey;
+  }
+
+  /** @return a service SAS token valid for {@link #SERVICE_TOKEN_VALIDITY}, for {@link #serviceHost()} */
   public String serviceSasToken() {
     long expiry = engine.time().now().plus(SERVICE_TOKEN_VALIDITY).getEpochSecond();
-    return SasToken.build(SERVICE_HOST, policyKey, expiry, POLICY_NAME);
+    return SasToken.build(serviceHost(), policyKey, expiry, POLICY_NAME);
   }
 
   /**
    * Returns a device's connection string with its primary key.
    *
    * @param deviceId the device
-   * @return the connection string (host {@value #DEVICE_HOST})
+   * @return the connection string (host {@link #deviceHost()})
    * @throws IllegalArgumentException if the device is not registered or has no primary key
    */
   public String deviceConnectionString(String deviceId) {
@@ -238,7 +304,7 @@ public final class EmulatorRuntime implements AutoCloseable {
     String key = d.primaryKeyIfSet().orElseThrow(() -> new IllegalArgumentException(
         "device '" + deviceId + "' has no primary key: it cannot use a SharedAccessKey connection string"));
     // The device SDK URL-decodes DeviceId: encode it, or a '+' or '%' in the id would reach it changed.
-    return "HostName=" + DEVICE_HOST + ";DeviceId=" + URLEncoder.encode(deviceId, StandardCharsets.UTF_8)
+    return "HostName=" + deviceHost() + ";DeviceId=" + URLEncoder.encode(deviceId, StandardCharsets.UTF_8)
         + ";SharedAccessKey=" + key;
   }
 

@@ -84,6 +84,11 @@ public final class NettyServer implements ProtocolServer {
   }
 
   @Override
+  public boolean serving() {
+    return channel.isActive();
+  }
+
+  @Override
   public void close() {
     channel.close().syncUninterruptibly();
     children.close().awaitUninterruptibly(5, TimeUnit.SECONDS);

@@ -22,6 +22,13 @@ public interface ProtocolServer extends AutoCloseable {
    */
   InetSocketAddress localAddress();
 
+  /**
+   * Tells whether the server is bound and accepting connections.
+   *
+   * @return true while listening
+   */
+  boolean serving();
+
   /** Stops listening and closes the open connections. */
   @Override
   void close();

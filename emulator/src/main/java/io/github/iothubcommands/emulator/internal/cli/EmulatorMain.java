@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.iothubcommands.emulator.IotHubEmulator;
+import io.github.iothubcommands.emulator.internal.LoopbackAddresses;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,8 +21,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The command line: {@code java -jar iothub-commands-emulator-VERSION-all.jar [--devices d1,d2]
- * [--https-port N] [--hub-name NAME] [--info-file PATH]}. Starts the emulator, writes the info file, serves
- * until the process is stopped; SIGTERM (or Ctrl-C) closes it through a shutdown hook.
+ * [--https-port N] [--hub-name NAME] [--info-file PATH] [--bind ADDRESS|auto]}. Starts the emulator, writes
+ * the info file, serves until the process is stopped; SIGTERM (or Ctrl-C) closes it through a shutdown hook.
+ * With {@code --health [--bind ADDRESS] [--https-port N]} it instead checks a running emulator's health
+ * endpoint and exits 0 or 1.
  */
 public final class EmulatorMain {
   static final String USAGE = String.join(System.lineSeparator(),
@@ -28,13 +33,47 @@ public final class EmulatorMain {
       "  --https-port N        HTTPS port for service clients (default 8443; 0 = any free port)",
       "  --hub-name NAME       the hub's name (default iothub-emulator)",
       "  --info-file PATH      write connection details as JSON to PATH once serving",
+      "  --bind ADDRESS        listen on this IPv4 loopback address, e.g. 127.0.0.2 (default 127.0.0.1), or",
+      "                        'auto' for a free one from 127.0.0.2-254 (read it from the info file)",
+      "  --allow-non-loopback  let --bind name a non-loopback address (exposes the hub to the network)",
+      "  --health              check a running emulator (at --bind, --https-port): exit 0 if every front",
+      "                        door serves, 1 if not within --health-timeout",
+      "  --health-timeout S    seconds --health keeps asking (default 10; 0 asks once)",
       "  --help                print this text",
-      "MQTT listens on 127.0.0.1:8883 and AMQPS on 127.0.0.1:5671 (the SDKs always dial these ports).",
+      "MQTT listens on ADDRESS:8883 and AMQPS on ADDRESS:5671 (the SDKs always dial these ports).",
       "Stop with SIGTERM or Ctrl-C.");
 
   /** Parsed command line. */
   record Options(List<String> devices, int httpsPort, @Nullable String hubName, @Nullable Path infoFile,
-      boolean help) {}
+      boolean help,
+      Bind bind, boolean health, Duration healthTimeout) {}
+
+  /**
+   * Where to listen: an address ({@code null}: the default), or any free loopback address.
+   *
+   * @param address the address, or {@code null}
+   * @param auto whether to pick a free loopback address
+   * @param allowNonLoopback whether a non-loopback address is allowed
+   */
+  record Bind(@Nullable InetAddress address, boolean auto, boolean allowNonLoopback) {
+    String host() {
+      return address == null ? "127.0.0.1" : address.getHostAddress();
+    }
+
+    void applyTo(IotHubEmulator.Builder builder) {
+      if (auto) {
+        builder.bindAnyFreeLoopbackAddress();
+      } else if (address != null) {
+        builder.bindAddress(address);
+      }
+      if (allowNonLoopback) {
+        builder.allowNonLoopbackBindAddress();
+      }
+    }
+  }
+
+  /** The default of {@code --health-timeout}. */
+  static final Duration DEFAULT_HEALTH_TIMEOUT = Duration.ofSeconds(10);
 
   private EmulatorMain() {}
 
@@ -55,6 +94,10 @@ public final class EmulatorMain {
     }
     if (options.help()) {
       System.out.println(USAGE);
+      return;
+    }
+    if (options.health()) {
+      System.exit(HealthCheck.run(options.bind().host(), options.httpsPort(), options.healthTimeout(), System.out));
       return;
     }
     IotHubEmulator emulator;
@@ -82,6 +125,7 @@ public final class EmulatorMain {
   static IotHubEmulator start(Options options, PrintStream out) {
     IotHubEmulator.Builder builder = IotHubEmulator.builder().devices(options.devices())
         .httpsPort(options.httpsPort());
+    options.bind().applyTo(builder);
     if (options.hubName() != null) {
       builder.hubName(options.hubName());
     }
@@ -105,6 +149,10 @@ public final class EmulatorMain {
     String hubName = null;
     Path infoFile = null;
     boolean help = false;
+    String bind = null;
+    boolean allowNonLoopback = false;
+    boolean health = false;
+    Duration healthTimeout = DEFAULT_HEALTH_TIMEOUT;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -127,6 +175,10 @@ public final class EmulatorMain {
         }
         case "--hub-name" -> hubName = value(args, ++i, arg);
         case "--info-file" -> infoFile = Path.of(value(args, ++i, arg));
+        case "--bind" -> bind = value(args, ++i, arg);
+        case "--allow-non-loopback" -> allowNonLoopback = true;
+        case "--health" -> health = true;
+        case "--health-timeout" -> healthTimeout = seconds(arg, value(args, ++i, arg));
         default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
       }
     }
@@ -135,7 +187,49 @@ public final class EmulatorMain {
     if (hubName != null) {
       check.hubName(hubName);
     }
-    return new Options(List.copyOf(devices), httpsPort, hubName, infoFile, help);
+    if (health && httpsPort == 0) {
+      throw new IllegalArgumentException("--health needs the emulator's HTTPS port, but --https-port was 0 (any);"
+          + " give the port it bound (in its info file, httpsHost)");
+    }
+    return new Options(List.copyOf(devices), httpsPort, hubName, infoFile, help,
+        bind(bind, allowNonLoopback, health), health, healthTimeout);
+  }
+
+  private static Bind bind(@Nullable String value, boolean allowNonLoopback, boolean health) {
+    if (value == null) {
+      return new Bind(null, false, allowNonLoopback);
+    }
+    if (value.equals("auto")) {
+      if (health) {
+        throw new IllegalArgumentException("--health needs the emulator's address: --bind auto picks a new one; give"
+            + " the address it picked (in its info file)");
+      }
+      return new Bind(null, true, allowNonLoopback);
+    }
+    InetAddress address;
+    try {
+      address = LoopbackAddresses.parseIpv4("--bind", value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--bind must be an IPv4 literal such as 127.0.0.2, or auto, but was '"
+          + value + "'", e);
+    }
+    if (!address.isLoopbackAddress() && !allowNonLoopback && !health) {
+      throw new IllegalArgumentException("--bind " + value + " is not a loopback address: it would expose the hub"
+          + " to the network; add --allow-non-loopback to allow it");
+    }
+    return new Bind(address, false, allowNonLoopback);
+  }
+
+  private static Duration seconds(String option, String value) {
+    try {
+      long s = Long.parseLong(value);
+      if (s >= 0 && s <= 3600) {
+        return Duration.ofSeconds(s);
+      }
+    } catch (NumberFormatException e) {
+      // the message below
+    }
+    throw new IllegalArgumentException(option + " must be a number of seconds from 0 to 3600, but was '" + value + "'");
   }
 
   private static String value(String[] args, int i, String option) {
@@ -151,7 +245,9 @@ public final class EmulatorMain {
     ObjectNode o = json.createObjectNode()
         .put("serviceConnectionString", emulator.serviceConnectionString())
         .put("httpsHost", emulator.httpsHost())
-        .put("serviceSasToken", emulator.serviceSasToken());
+        .put("serviceSasToken", emulator.serviceSasToken())
+        .put("bindAddress", emulator.bindAddress().getHostAddress())
+        .put("healthUrl", emulator.healthUrl());
     ObjectNode devices = o.putObject("devices");
     for (Map.Entry<String, String> e : emulator.deviceConnectionStrings().entrySet()) {
       devices.put(e.getKey(), e.getValue());

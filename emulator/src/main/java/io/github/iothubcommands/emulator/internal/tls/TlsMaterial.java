@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -18,8 +19,12 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
@@ -39,9 +44,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The emulator's TLS identity, generated at start: an EC P-256 key and a self-signed certificate (CN and
- * SAN {@code DNS:localhost}, SAN {@code IP:127.0.0.1}, server authentication only), exported as a PKCS12
- * trust store. Paho checks the IP SAN (device connection strings name 127.0.0.1); {@code
- * HttpsURLConnection} checks the DNS SAN (service clients dial localhost). BouncyCastle only builds the
+ * SAN {@code DNS:localhost}, SAN {@code IP:127.0.0.1}, and SAN {@code IP:} the bind address when it is
+ * another one; server authentication only), exported as a PKCS12 trust store. Paho checks the IP SAN
+ * (device connection strings name the address); {@code HttpsURLConnection} checks the DNS SAN when
+ * service clients dial localhost, the IP SAN when they dial an address. BouncyCastle only builds the
  * certificate; the JDK's providers sign and verify.
  */
 public final class TlsMaterial {
@@ -65,18 +71,32 @@ public final class TlsMaterial {
   }
 
   /**
-   * Generates a key pair and certificate and writes the trust store into {@code dir}.
+   * Generates a key pair and certificate for localhost and 127.0.0.1 and writes the trust store into {@code
+   * dir}.
    *
    * @param dir where the trust store file goes (created if needed)
    * @return the material
    * @throws IllegalStateException if generation or writing fails
    */
   public static TlsMaterial generate(Path dir) {
+    return generate(dir, List.of());
+  }
+
+  /**
+   * Generates a key pair and certificate for localhost, 127.0.0.1 and the given addresses, and writes the
+   * trust store into {@code dir}.
+   *
+   * @param dir where the trust store file goes (created if needed)
+   * @param addresses more addresses the certificate names (IP SANs), e.g. the bind address
+   * @return the material
+   * @throws IllegalStateException if generation or writing fails
+   */
+  public static TlsMaterial generate(Path dir, List<InetAddress> addresses) {
     try {
       KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
       kpg.initialize(new ECGenParameterSpec("secp256r1"));
       KeyPair kp = kpg.generateKeyPair();
-      X509Certificate cert = selfSigned(kp);
+      X509Certificate cert = selfSigned(kp, addresses);
 
       byte[] pw = new byte[12];
       new SecureRandom().nextBytes(pw);
@@ -95,7 +115,7 @@ public final class TlsMaterial {
     }
   }
 
-  private static X509Certificate selfSigned(KeyPair kp)
+  private static X509Certificate selfSigned(KeyPair kp, List<InetAddress> addresses)
       throws GeneralSecurityException, IOException, OperatorCreationException {
     X500Name subject = new X500Name("CN=localhost, O=iothub-commands emulator");
     Instant now = Instant.now();
@@ -103,9 +123,12 @@ public final class TlsMaterial {
     JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serial,
         Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(365))), subject,
         kp.getPublic());
-    builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-        new GeneralName(GeneralName.dNSName, "localhost"),
-        new GeneralName(GeneralName.iPAddress, "127.0.0.1")}));
+    Set<String> ips = new LinkedHashSet<>(List.of("127.0.0.1"));
+    addresses.forEach(a -> ips.add(a.getHostAddress()));
+    List<GeneralName> names = new ArrayList<>(List.of(new GeneralName(GeneralName.dNSName, "localhost")));
+    ips.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
+    builder.addExtension(Extension.subjectAlternativeName, false,
+        new GeneralNames(names.toArray(GeneralName[]::new)));
     builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
     builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
     builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
@@ -127,11 +150,35 @@ public final class TlsMaterial {
     try (InputStream in = Files.newInputStream(path)) {
       ts.load(in, password.toCharArray());
     }
+    return context(ts);
+  }
+
+  private static SSLContext context(KeyStore ts) throws GeneralSecurityException {
     TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     tmf.init(ts);
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(null, tmf.getTrustManagers(), null);
     return ctx;
+  }
+
+  /**
+   * Builds an SSLContext trusting exactly these certificates.
+   *
+   * @param certificates the certificates
+   * @return the context
+   * @throws IllegalStateException if the JDK cannot build it
+   */
+  public static SSLContext trusting(List<X509Certificate> certificates) {
+    try {
+      KeyStore ts = KeyStore.getInstance(TRUST_STORE_TYPE);
+      ts.load(null, null);
+      for (int i = 0; i < certificates.size(); i++) {
+        ts.setCertificateEntry(ALIAS + "-" + i, certificates.get(i));
+      }
+      return context(ts);
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException("could not build an SSLContext trusting the emulators' certificates", e);
+    }
   }
 
   /** @return the PKCS12 trust store file */
@@ -142,6 +189,11 @@ public final class TlsMaterial {
   /** @return the trust store's password */
   public String trustStorePassword() {
     return trustStorePassword;
+  }
+
+  /** @return the emulator's certificate */
+  public X509Certificate certificate() {
+    return certificate;
   }
 
   /** @return an SSLContext that trusts exactly the emulator's certificate */

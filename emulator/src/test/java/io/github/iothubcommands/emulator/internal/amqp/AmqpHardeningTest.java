@@ -7,7 +7,6 @@ import com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
 import io.github.iothubcommands.Acknowledgement;
-import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -38,7 +37,7 @@ class AmqpHardeningTest {
   @AutoClose private RawAmqpClient client;
 
   private RawAmqpClient connect() throws Exception {
-    client = new RawAmqpClient(hub.emulator.sslContext(), hub.emulator.amqpPort(), 0);
+    client = new RawAmqpClient(hub.emulator.sslContext(), hub.emulator.bindAddress(), hub.emulator.amqpPort(), 0);
     return client;
   }
 
@@ -47,7 +46,7 @@ class AmqpHardeningTest {
     hub = new AmqpTestHub(AmqpTestHub.FAST_FEEDBACK);
     hub.engine.registerDevice("bad-key", "not base64!", null); // the engine does not check keys
     RawAmqpClient c = connect();
-    assertThat(c.authenticateDevice(EmulatorRuntime.DEVICE_HOST, "bad-key", AmqpTestHub.newKey())).isEqualTo(401);
+    assertThat(c.authenticateDevice(hub.emulator.deviceHost(), "bad-key", AmqpTestHub.newKey())).isEqualTo(401);
   }
 
   private static Message message(String to, int bodyBytes) {
@@ -87,7 +86,7 @@ class AmqpHardeningTest {
   void messageOnAnAuthenticatedLinkPastTheMessageLimitClosesTheConnection() throws Exception {
     hub = new AmqpTestHub(AmqpTestHub.FAST_FEEDBACK, "d1");
     RawAmqpClient c = connect();
-    assertThat(c.putToken(EmulatorRuntime.SERVICE_HOST, hub.emulator.serviceSasToken())).isEqualTo(200);
+    assertThat(c.putToken(hub.emulator.serviceHost(), hub.emulator.serviceSasToken())).isEqualTo(200);
     Sender intake = c.sender(AmqpConnection.C2D_INTAKE);
     assertThat(c.awaitAttached(intake)).isEqualTo(EndpointState.ACTIVE);
     c.send(intake, message("/devices/d1/messages/devicebound", AmqpConnection.MAX_MESSAGE_BYTES + 1024));
@@ -100,7 +99,7 @@ class AmqpHardeningTest {
     hub = new AmqpTestHub(AmqpTestHub.FAST_FEEDBACK, "d1");
     HttpsURLConnection.setDefaultSSLSocketFactory(hub.emulator.sslContext().getSocketFactory());
     RawAmqpClient c = connect();
-    assertThat(c.authenticateDevice(EmulatorRuntime.DEVICE_HOST, "d1", primaryKey("d1"))).isEqualTo(200);
+    assertThat(c.authenticateDevice(hub.emulator.deviceHost(), "d1", primaryKey("d1"))).isEqualTo(200);
     return c;
   }
 
@@ -154,7 +153,7 @@ class AmqpHardeningTest {
     assertThat(hub.engine.device("d1").orElseThrow().connected()).isFalse();
 
     // a token signed with the new key is a new grant on the same connection
-    assertThat(c.authenticateDevice(EmulatorRuntime.DEVICE_HOST, "d1", primaryKey("d1"))).isEqualTo(200);
+    assertThat(c.authenticateDevice(hub.emulator.deviceHost(), "d1", primaryKey("d1"))).isEqualTo(200);
     Receiver renewed = c.receiver("/devices/d1/messages/devicebound", 10);
     assertThat(c.awaitAttached(renewed)).isEqualTo(EndpointState.ACTIVE);
     assertThat(c.receive(renewed, RawAmqpClient.TIMEOUT)).isNotNull();
@@ -193,7 +192,7 @@ class AmqpHardeningTest {
     first.close(); // the device drops its connection before it answers
 
     RawAmqpClient second = connect();
-    assertThat(second.authenticateDevice(EmulatorRuntime.DEVICE_HOST, "d1", primaryKey("d1"))).isEqualTo(200);
+    assertThat(second.authenticateDevice(hub.emulator.deviceHost(), "d1", primaryKey("d1"))).isEqualTo(200);
     methodLinks(second, responses);
     Message reply = RawAmqpClient.methodReply(request, 200, "{\"rebooted\":true}".getBytes(StandardCharsets.UTF_8));
     second.send(responses[0], reply);

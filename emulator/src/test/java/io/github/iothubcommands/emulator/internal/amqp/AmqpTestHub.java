@@ -31,7 +31,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 
 /**
- * An emulator (AMQPS on 127.0.0.1:5671; HTTPS and MQTT on any free port) and the real Azure SDK clients
+ * An emulator (AMQPS on port 5671 of a free loopback address; HTTPS and MQTT on any free port) and the real Azure SDK clients
  * pointed at it. One per test; closing it closes the clients it made, then the emulator.
  */
 final class AmqpTestHub implements AutoCloseable {
@@ -43,7 +43,8 @@ final class AmqpTestHub implements AutoCloseable {
   private final List<AutoCloseable> clients = new ArrayList<>();
 
   AmqpTestHub(HubLimits limits, String... deviceIds) {
-    emulator = IotHubEmulator.builder().devices(deviceIds).limits(limits).httpsPort(0).mqttPort(0).start();
+    emulator = IotHubEmulator.builder().bindAnyFreeLoopbackAddress().devices(deviceIds).limits(limits).httpsPort(0)
+        .mqttPort(0).start();
     engine = emulator.engine();
   }
 
@@ -51,7 +52,7 @@ final class AmqpTestHub implements AutoCloseable {
     return DeviceRegistry.newKey();
   }
 
-  /** An opened messaging client made from the emulator's connection string (it dials localhost:5671). */
+  /** An opened messaging client made from the emulator's connection string (it dials the bind address, port 5671). */
   MessagingClient messagingClient() throws Exception {
     MessagingClient c = new MessagingClient(emulator.serviceConnectionString(), IotHubServiceClientProtocol.AMQPS,
         MessagingClientOptions.builder().sslContext(emulator.sslContext()).build());
@@ -62,9 +63,9 @@ final class AmqpTestHub implements AutoCloseable {
 
   /** A messaging client whose SAS token is signed with {@code key}; not opened, not closed. */
   MessagingClient messagingClientSignedWith(String key) {
-    String token = SasToken.build(EmulatorRuntime.SERVICE_HOST, key, Instant.now().plusSeconds(3600).getEpochSecond(),
+    String token = SasToken.build(emulator.serviceHost(), key, Instant.now().plusSeconds(3600).getEpochSecond(),
         EmulatorRuntime.POLICY_NAME);
-    return new MessagingClient(EmulatorRuntime.SERVICE_HOST, new AzureSasCredential(token),
+    return new MessagingClient(emulator.serviceHost(), new AzureSasCredential(token),
         IotHubServiceClientProtocol.AMQPS, MessagingClientOptions.builder().sslContext(emulator.sslContext())
             .build());
   }
@@ -72,7 +73,7 @@ final class AmqpTestHub implements AutoCloseable {
   /** A started feedback client on the credential constructor. */
   MessageFeedbackProcessorClient feedbackClient(Function<FeedbackBatch, AcknowledgementType> processor)
       throws Exception {
-    MessageFeedbackProcessorClient c = new MessageFeedbackProcessorClient(EmulatorRuntime.SERVICE_HOST,
+    MessageFeedbackProcessorClient c = new MessageFeedbackProcessorClient(emulator.serviceHost(),
         new AzureSasCredential(emulator.serviceSasToken()), IotHubServiceClientProtocol.AMQPS, processor,
         MessageFeedbackProcessorClientOptions.builder().sslContext(emulator.sslContext()).build());
     c.start();
@@ -97,7 +98,7 @@ final class AmqpTestHub implements AutoCloseable {
 
   /** An unopened AMQPS device client with the wrong key. */
   DeviceClient deviceClientSignedWith(String deviceId, String key) {
-    return device("HostName=" + EmulatorRuntime.DEVICE_HOST + ";DeviceId=" + deviceId + ";SharedAccessKey=" + key);
+    return device("HostName=" + emulator.deviceHost() + ";DeviceId=" + deviceId + ";SharedAccessKey=" + key);
   }
 
   private DeviceClient device(String connectionString) {

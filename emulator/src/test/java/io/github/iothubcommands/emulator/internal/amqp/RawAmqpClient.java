@@ -63,8 +63,8 @@ final class RawAmqpClient implements AutoCloseable {
    *
    * @param idleTimeoutMillis proton advertises half of it to the server in Open; 0 for none
    */
-  RawAmqpClient(SSLContext ssl, int port, int idleTimeoutMillis) throws IOException {
-    SSLSocket tls = (SSLSocket) ssl.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port);
+  RawAmqpClient(SSLContext ssl, InetAddress address, int port, int idleTimeoutMillis) throws IOException {
+    SSLSocket tls = (SSLSocket) ssl.getSocketFactory().createSocket(address, port);
     tls.setSoTimeout((int) TIMEOUT.toMillis());
     tls.startHandshake();
     tls.setSoTimeout(20); // short reads: the pump loop checks its condition between them

@@ -7,7 +7,6 @@ import com.microsoft.azure.sdk.iot.service.methods.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.service.registry.Device;
 import com.microsoft.azure.sdk.iot.service.registry.DeviceStatus;
 import com.microsoft.azure.sdk.iot.service.registry.RegistryClient;
-import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +29,8 @@ class RawAmqpDeviceTest {
   @AutoClose private RawAmqpClient device;
 
   private RawAmqpClient connect(int idleTimeoutMillis) throws Exception {
-    device = new RawAmqpClient(hub.emulator.sslContext(), hub.emulator.amqpPort(), idleTimeoutMillis);
+    device = new RawAmqpClient(hub.emulator.sslContext(), hub.emulator.bindAddress(), hub.emulator.amqpPort(),
+        idleTimeoutMillis);
     return device;
   }
 
@@ -40,7 +40,7 @@ class RawAmqpDeviceTest {
     HttpsURLConnection.setDefaultSSLSocketFactory(hub.emulator.sslContext().getSocketFactory());
     RawAmqpClient c = connect(0);
     String key = hub.engine.device("d1").orElseThrow().primaryKey();
-    assertThat(c.authenticateDevice(EmulatorRuntime.DEVICE_HOST, "d1", key)).isEqualTo(200);
+    assertThat(c.authenticateDevice(hub.emulator.deviceHost(), "d1", key)).isEqualTo(200);
     return c;
   }
 

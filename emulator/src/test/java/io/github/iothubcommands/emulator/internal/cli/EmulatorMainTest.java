@@ -12,10 +12,16 @@ import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodRequestOptions;
 import com.microsoft.azure.sdk.iot.service.methods.DirectMethodsClient;
+import io.github.iothubcommands.emulator.IotHubEmulator;
 import io.github.iothubcommands.emulator.internal.tls.TlsMaterial;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
@@ -35,6 +41,57 @@ class EmulatorMainTest {
     assertThat(o.hubName()).isEqualTo("myhub");
     assertThat(o.infoFile()).isEqualTo(Path.of("x/info.json"));
     assertThat(EmulatorMain.parse(new String[0]).httpsPort()).isEqualTo(8443);
+    assertThat(EmulatorMain.parse(new String[0]).bind().host()).isEqualTo("127.0.0.1");
+    assertThat(EmulatorMain.parse(new String[0]).healthTimeout()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void parsesBindAndHealthOptions() {
+    EmulatorMain.Options o = EmulatorMain.parse(new String[] {"--bind", "127.0.0.7"});
+    assertThat(o.bind().host()).isEqualTo("127.0.0.7");
+    assertThat(o.bind().auto()).isFalse();
+    assertThat(EmulatorMain.parse(new String[] {"--bind", "auto"}).bind().auto()).isTrue();
+    EmulatorMain.Options h = EmulatorMain.parse(new String[] {"--health", "--bind", "127.0.0.3", "--health-timeout", "0"});
+    assertThat(h.health()).isTrue();
+    assertThat(h.healthTimeout()).isZero();
+    assertThat(EmulatorMain.parse(new String[] {"--bind", "10.1.2.3", "--allow-non-loopback"}).bind().allowNonLoopback())
+        .isTrue();
+  }
+
+  @Test
+  void bindAndHealthUsageErrorsNameTheOptionAndValue() {
+    assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--bind", "localhost"}))
+        .hasMessage("--bind must be an IPv4 literal such as 127.0.0.2, or auto, but was 'localhost'");
+    assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--bind", "10.1.2.3"}))
+        .hasMessage("--bind 10.1.2.3 is not a loopback address: it would expose the hub to the network; add"
+            + " --allow-non-loopback to allow it");
+    assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--health", "--bind", "auto"}))
+        .hasMessageStartingWith("--health needs the emulator's address");
+    assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--health", "--https-port", "0"}))
+        .hasMessageStartingWith("--health needs the emulator's HTTPS port, but --https-port was 0 (any)");
+    assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--health-timeout", "-1"}))
+        .hasMessage("--health-timeout must be a number of seconds from 0 to 3600, but was '-1'");
+    assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--health-timeout", "soon"}))
+        .hasMessage("--health-timeout must be a number of seconds from 0 to 3600, but was 'soon'");
+  }
+
+  @Test
+  void healthCheckExitsZeroForAServingEmulatorAndOneOnceItIsGone() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    String host;
+    int port;
+    try (IotHubEmulator hub = IotHubEmulator.builder().bindAnyFreeLoopbackAddress().httpsPort(0).start()) {
+      host = hub.bindAddress().getHostAddress();
+      port = hub.httpsPort();
+      assertThat(HealthCheck.run(host, port, Duration.ZERO, out)).isZero();
+      assertThat(bytes.toString(StandardCharsets.UTF_8)).isEqualTo("iothub-emulator: healthy at https://" + host + ":"
+          + port + "/health: MQTT 8883 serving, AMQPS 5671 serving, HTTPS " + port + " serving" + System.lineSeparator());
+    }
+    bytes.reset();
+    assertThat(HealthCheck.run(host, port, Duration.ofSeconds(1), out)).isEqualTo(1);
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).startsWith("iothub-emulator: not healthy at https://" + host
+        + ":" + port + "/health after 1 s: java.net.ConnectException");
   }
 
   @Test
@@ -56,7 +113,7 @@ class EmulatorMainTest {
     Path log = dir.resolve("out.txt");
     Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), EmulatorMain.class.getName(),
-        "--devices", "cli-1,cli-2", "--https-port", "0", "--info-file", info.toString())
+        "--devices", "cli-1,cli-2", "--https-port", "0", "--bind", "auto", "--info-file", info.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -67,8 +124,13 @@ class EmulatorMainTest {
       JsonNode json = new ObjectMapper().readTree(info.toFile());
       assertThat(json.get("devices").fieldNames()).toIterable().containsExactly("cli-1", "cli-2");
       assertThat(json.get("trustStoreType").asText()).isEqualTo("PKCS12");
-      assertThat(json.get("serviceConnectionString").asText()).startsWith("HostName=localhost;");
-      assertThat(json.get("httpsHost").asText()).startsWith("localhost:");
+      String address = json.get("bindAddress").asText();
+      assertThat(address).startsWith("127.0.0.").isNotEqualTo("127.0.0.1");
+      assertThat(json.get("serviceConnectionString").asText()).startsWith("HostName=" + address + ";");
+      assertThat(json.get("httpsHost").asText()).startsWith(address + ":");
+      String port = json.get("httpsHost").asText().substring(address.length() + 1);
+      assertThat(json.get("healthUrl").asText()).isEqualTo("https://" + address + ":" + port + "/health");
+      assertThat(cli(dir, "--health", "--bind", address, "--https-port", port, "--health-timeout", "5")).isZero();
 
       SSLContext ssl = TlsMaterial.clientContext(Path.of(json.get("trustStore").asText()), json.get("trustStorePassword").asText());
       HttpsURLConnection.setDefaultSSLSocketFactory(ssl.getSocketFactory());
@@ -87,9 +149,25 @@ class EmulatorMainTest {
 
       p.destroy(); // SIGTERM
       assertThat(p.waitFor(15, TimeUnit.SECONDS)).isTrue();
+      assertThat(cli(dir, "--health", "--bind", address, "--https-port", port, "--health-timeout", "0")).isEqualTo(1);
       String out = Files.readString(log, StandardCharsets.UTF_8);
       assertThat(out).contains("iothub-emulator: serving").contains("iothub-emulator: stopped");
       assertThat(out).doesNotContain(json.get("serviceSasToken").asText());
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  /** Runs the command line in its own JVM to its end; its exit status. */
+  private static int cli(Path dir, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), EmulatorMain.class.getName()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(Files.createTempFile(dir, "cli", ".txt").toFile()).start();
+    try {
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("%s ends", command).isTrue();
+      return p.exitValue();
     } finally {
       p.destroyForcibly();
     }
