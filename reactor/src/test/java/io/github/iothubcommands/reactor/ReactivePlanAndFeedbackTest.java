@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.iothubcommands.Command;
 import io.github.iothubcommands.CommandStatus;
 import io.github.iothubcommands.DeliveryStrategy;
+import io.github.iothubcommands.DirectMethod;
+import io.github.iothubcommands.FailurePolicy;
 import io.github.iothubcommands.SequencePlan;
 import io.github.iothubcommands.SequenceResult;
+import io.github.iothubcommands.engine.MethodRequest;
 import io.github.iothubcommands.spi.FeedbackRecord;
 import io.github.iothubcommands.spi.FeedbackStatus;
 import io.github.iothubcommands.testkit.MethodReply;
@@ -66,6 +69,53 @@ class ReactivePlanAndFeedbackTest {
         .expectComplete()
         .verify(WAIT);
     assertThat(v.hub.device("gw").methodCalls()).hasSize(1); // reboot never called
+  }
+
+  @Test
+  void cancellingMidPlanCancelsTheRunningStepAndSendsNoMore() {
+    v.hub.device("gw").onMethod("install", MethodReply.respond(200, "{}").after(Duration.ofSeconds(1)))
+        .onMethod("configure", MethodReply.stall()).onMethod("reboot", MethodReply.respond(200, "{}")).connect();
+    SequencePlan plan = SequencePlan.forDevice("gw")
+        .then(Command.named("install").id("p1").build(), DeliveryStrategy.directMethod())
+        .then(Command.named("configure").id("p2").build(), DeliveryStrategy.directMethod())
+        .then(Command.named("reboot").id("p3").build(), DeliveryStrategy.directMethod())
+        .build();
+    StepVerifier.withVirtualTime(() -> v.client.run(plan), () -> v.vts, Long.MAX_VALUE)
+        .expectSubscription()
+        .thenAwait(Duration.ofSeconds(3)) // step 1 done at 1 s; step 2 waits on a stalled device
+        .thenCancel()
+        .verify(WAIT);
+    assertThat(v.events).filteredOn(e -> e.commandId().equals("p2")).last()
+        .satisfies(e -> assertThat(e.status()).isEqualTo(CommandStatus.CANCELLED));
+    v.vts.advanceTimeBy(Duration.ofMinutes(10)); // past every timeout: step 3 never starts
+    assertThat(v.events).noneMatch(e -> e.commandId().equals("p3"));
+    assertThat(v.hub.device("gw").methodCalls()).extracting(MethodRequest::methodName)
+        .containsExactly("install", "configure");
+  }
+
+  @Test
+  void aStuckStepTimesOutInVirtualTimeAndItsSkipPolicyLetsThePlanGoOn() {
+    v.hub.device("gw").onMethod("configure", MethodReply.stall())
+        .onMethod("reboot", MethodReply.respond(200, "{}")).connect();
+    SequencePlan plan = SequencePlan.forDevice("gw")
+        .then(Command.named("configure").id("t1").build(), DirectMethod.custom()
+            .responseTimeout(Duration.ofSeconds(60)).build())
+        .timeout(Duration.ofSeconds(10)).onFailure(FailurePolicy.skip())
+        .then(Command.named("reboot").id("t2").build(), DeliveryStrategy.directMethod())
+        .build();
+    StepVerifier.withVirtualTime(() -> v.client.runForResult(plan), () -> v.vts, Long.MAX_VALUE)
+        .expectSubscription()
+        .expectNoEvent(Duration.ofMillis(9_999))
+        .thenAwait(Duration.ofMillis(1))
+        .assertNext(r -> {
+          assertThat(r.status()).isEqualTo(SequenceResult.Status.SUCCEEDED);
+          assertThat(r.steps().get(0).status()).isEqualTo(SequenceResult.StepStatus.SKIPPED);
+          assertThat(r.steps().get(0).timedOut()).isTrue();
+          assertThat(r.steps().get(1).status()).isEqualTo(SequenceResult.StepStatus.SUCCEEDED);
+          assertThat(r.duration()).isEqualTo(Duration.ofSeconds(10));
+        })
+        .expectComplete()
+        .verify(WAIT);
   }
 
   @Test
