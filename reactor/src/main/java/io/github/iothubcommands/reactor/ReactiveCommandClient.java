@@ -115,7 +115,12 @@ public interface ReactiveCommandClient extends AutoCloseable {
    * each device's terminal outcome as it ends (so not in the source's order). Backpressured end to end: ids
    * are requested from the source only as slots free up and results are taken, so a source of millions of
    * ids is held at most {@code concurrency} at a time. Cancelling the subscription cancels the commands in
-   * flight and takes no more ids. A source error is passed on once the commands in flight have ended.
+   * flight and takes no more ids.
+   *
+   * <p>Errors wait: an id the client refuses (invalid, or its command id in flight) or a {@code
+   * commandForDevice} that throws fails that device only, and the flux ends with the error (several
+   * combined, see {@code reactor.core.Exceptions#unwrapMultiple}) once every other device has its outcome; a
+   * source error is passed on once the commands in flight have ended.
    *
    * @param deviceIds the devices
    * @param commandForDevice the command for a device; its id must be unique among those in flight
@@ -130,7 +135,7 @@ public interface ReactiveCommandClient extends AutoCloseable {
   /**
    * Runs a plan on each device id the source emits, at most {@code concurrency} devices at a time, each
    * device's steps in order, and emits each device's result as it ends; backpressured and cancellable as
-   * {@link #fanOut(Publisher, Function, DeliveryStrategy, int)}.
+   * {@link #fanOut(Publisher, Function, DeliveryStrategy, int)}, errors included.
    *
    * @param deviceIds the devices
    * @param planForDevice the plan for a device (for that device, with command ids unique among those in

@@ -117,6 +117,42 @@ class ReactiveFanOutTest {
   }
 
   @Test
+  void aRefusedIdFailsOnlyThatDeviceAndTheFluxEndsWithItsErrorAfterTheOthers() {
+    VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+    SlowTransport hub = new SlowTransport(ReactorTimeSource.on(vts), Duration.ofSeconds(1));
+    try (ReactiveCommandClient client = ReactiveCommandClient.builder()
+        .commandClient(CommandClient.builder().transport(hub)).scheduler(vts).build()) {
+      StepVerifier.withVirtualTime(() -> client.fanOut(Flux.just("d-1", "not a device id", "d-3"),
+              ReactiveFanOutTest::ping, DeliveryStrategy.directMethod(), 2), () -> vts, Long.MAX_VALUE)
+          .thenAwait(Duration.ofSeconds(2))
+          .expectNextCount(2)
+          .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalArgumentException.class)
+              .hasMessageContaining("'ping-not a device id'")) // commandForDevice refused it: a bad id
+          .verify(WAIT);
+      assertThat(hub.calls).hasValue(2);
+    }
+  }
+
+  @Test
+  void aSourceErrorWaitsForTheCommandsInFlight() {
+    VirtualTimeScheduler vts = VirtualTimeScheduler.create();
+    SlowTransport hub = new SlowTransport(ReactorTimeSource.on(vts), Duration.ofSeconds(1));
+    try (ReactiveCommandClient client = ReactiveCommandClient.builder()
+        .commandClient(CommandClient.builder().transport(hub)).scheduler(vts).build()) {
+      Flux<String> failing = Flux.concat(Flux.just("d-1", "d-2"), Flux.error(new IllegalStateException("db gone")));
+      StepVerifier.withVirtualTime(() -> client.fanOut(failing, ReactiveFanOutTest::ping,
+              DeliveryStrategy.directMethod(), 10), () -> vts, Long.MAX_VALUE)
+          .expectSubscription()
+          .expectNoEvent(Duration.ofMillis(999))
+          .thenAwait(Duration.ofMillis(1))
+          .assertNext(o -> assertThat(o.status()).isEqualTo(CommandStatus.SUCCEEDED))
+          .assertNext(o -> assertThat(o.status()).isEqualTo(CommandStatus.SUCCEEDED))
+          .expectErrorMessage("db gone")
+          .verify(WAIT);
+    }
+  }
+
+  @Test
   void planFanOutKeepsEachDevicesStepsInOrderAndAtMostConcurrencyDevicesRunning() {
     int devices = 50;
     int concurrency = 5;

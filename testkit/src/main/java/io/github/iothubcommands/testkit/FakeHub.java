@@ -225,8 +225,10 @@ public final class FakeHub implements AutoCloseable {
    */
   public void advance(Duration duration) {
     if (virtualTime == null) {
-      throw new IllegalStateException("advance() needs virtual time, but this hub runs on " + time()
-          + " (FakeHub.realTime() or Builder.timeSource(...)): advance that clock instead, or use FakeHub.create()");
+      throw new IllegalStateException(time() == TimeSource.system()
+          ? "advance() needs virtual time, but this hub runs in real time (FakeHub.realTime()); use FakeHub.create()"
+          : "advance() needs virtual time of the hub's own, but this hub runs on " + time()
+              + " (Builder.timeSource(...)): advance that clock instead, or use FakeHub.create()");
     }
     virtualTime.advance(duration);
   }

@@ -94,8 +94,11 @@ public final class DefaultReactiveCommandClient implements ReactiveCommandClient
     notNull("commandForDevice", commandForDevice);
     notNull("strategy", strategy);
     checkConcurrency(concurrency);
-    // flatMap requests `concurrency` ids, then one more per finished command: at most that many held.
-    return Flux.from(deviceIds).flatMap(id -> send(id, commandForDevice.apply(id), strategy), concurrency, 1);
+    // `concurrency` ids requested, then one more per finished command: at most that many held. Errors are
+    // delayed, and a throwing commandForDevice fails inside its own inner publisher (a mapper that throws would
+    // cancel the source), so one refused device never cancels the others' commands.
+    return Flux.from(deviceIds).flatMapDelayError(id -> Mono.defer(() -> send(id, commandForDevice.apply(id),
+        strategy)), concurrency, 1);
   }
 
   @Override
@@ -104,7 +107,8 @@ public final class DefaultReactiveCommandClient implements ReactiveCommandClient
     notNull("deviceIds", deviceIds);
     notNull("planForDevice", planForDevice);
     checkConcurrency(concurrency);
-    return Flux.from(deviceIds).flatMap(id -> runForResult(planForDevice.apply(id)), concurrency, 1);
+    return Flux.from(deviceIds).flatMapDelayError(id -> Mono.defer(() -> runForResult(planForDevice.apply(id))),
+        concurrency, 1);
   }
 
   @Override
