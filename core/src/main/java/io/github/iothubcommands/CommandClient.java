@@ -83,6 +83,28 @@ public interface CommandClient extends AutoCloseable {
   SequenceResult run(SequencePlan plan);
 
   /**
+   * Starts a fan-out: one command, or one plan, to many devices, at most {@link FanOut#concurrency()} in
+   * flight, paced within the hub's quota and adapting to its 429s. Device ids are taken from the source only
+   * as devices can start. The template command (or every step of the plan) is checked against its strategy
+   * now, as {@link #sendAsync} checks a command; each device's result goes to {@link FanOut#onResult()}.
+   *
+   * <pre>{@code
+   * FanOutHandle rollout = client.fanOut(FanOut.to(deviceIds)
+   *     .command(setTarget, DeliveryStrategy.cloudToDevice())
+   *     .rate(HubQuota.of(HubTier.S1, 10))
+   *     .build());
+   * FanOutSummary summary = rollout.summary().join();
+   * }</pre>
+   *
+   * @param fanOut the fan-out
+   * @return a handle: progress, stop, cancel and a future of the summary
+   * @throws IllegalArgumentException if {@code fanOut} is null, or the template does not fit its strategy
+   * @throws IllegalStateException if the client is closed, or the fan-out is built on an {@code Iterator} that
+   *     already ran
+   */
+  FanOutHandle fanOut(FanOut fanOut);
+
+  /**
    * Returns the window the client waits, after a cloud-to-device message's expiry, for feedback before it
    * infers (or gives up on) the outcome.
    *

@@ -2,8 +2,8 @@ package io.github.iothubcommands;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.iothubcommands.HubTier;
 import io.github.iothubcommands.engine.HubLimits;
-import io.github.iothubcommands.engine.HubTier;
 import io.github.iothubcommands.testkit.FakeHub;
 import io.github.iothubcommands.testkit.MethodReply;
 import java.time.Duration;

@@ -8,6 +8,8 @@ import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.CommandStatus;
 import io.github.iothubcommands.DeliveryStrategy;
 import io.github.iothubcommands.FailurePolicy;
+import io.github.iothubcommands.FanOut;
+import io.github.iothubcommands.FanOutHandle;
 import io.github.iothubcommands.FeedbackListener;
 import io.github.iothubcommands.SequencePlan;
 import io.github.iothubcommands.SequenceResult;
@@ -19,7 +21,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import org.jspecify.annotations.Nullable;
@@ -29,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  * correlation, transitions and the single terminal outcome to the {@link CommandTracker}.
  */
 public final class DefaultCommandClient implements CommandClient {
+  /** A valid device id to check a fan-out's template against before any device is taken. */
+  private static final String TEMPLATE_DEVICE = "fan-out-template";
   private final HubTransport transport;
   private final TimeSource time;
   private final Duration feedbackWindow;
@@ -39,6 +46,8 @@ public final class DefaultCommandClient implements CommandClient {
   /** The wall-clock timer this client made for itself, stopped at close; null when the time source was given. */
   private final @Nullable SystemTimeSource ownedTime;
   private volatile boolean closed;
+  /** Fan-outs not yet ended, told when the client closes. */
+  private final Set<FanOutRun> fanOuts = ConcurrentHashMap.newKeySet();
 
   public DefaultCommandClient(HubTransport transport, TimeSource time, @Nullable SystemTimeSource ownedTime,
       Duration feedbackWindow, List<CommandListener> listeners, List<FeedbackListener> feedbackListeners) {
@@ -101,6 +110,26 @@ public final class DefaultCommandClient implements CommandClient {
   }
 
   @Override
+  public FanOutHandle fanOut(FanOut fanOut) {
+    Validation.notNull("fanOut", fanOut);
+    checkOpen();
+    Command template = fanOut.command();
+    if (template != null) {
+      check(TEMPLATE_DEVICE, fanOut.commandFor(TEMPLATE_DEVICE), Objects.requireNonNull(fanOut.strategy()));
+    } else {
+      for (SequencePlan.Step step : fanOut.planFor(TEMPLATE_DEVICE).steps()) {
+        check(TEMPLATE_DEVICE, step.command(), step.strategy());
+      }
+    }
+    FanOutRun run = new FanOutRun(fanOut, this, time);
+    fanOuts.add(run);
+    if (closed) { // close() raced with this call: the run ends at once, nothing sent
+      run.clientClosed();
+    }
+    return run.start();
+  }
+
+  @Override
   public Duration feedbackWindow() {
     return feedbackWindow;
   }
@@ -112,6 +141,9 @@ public final class DefaultCommandClient implements CommandClient {
         return;
       }
       closed = true;
+    }
+    for (FanOutRun run : fanOuts) {
+      run.clientClosed(); // before the commands in flight fail, so that nothing more is taken
     }
     feedback.close();
     tracker.failAll("client closed before the outcome was known");
@@ -189,6 +221,10 @@ public final class DefaultCommandClient implements CommandClient {
 
   boolean isClosed() {
     return closed;
+  }
+
+  void fanOutEnded(FanOutRun run) {
+    fanOuts.remove(run);
   }
 
   /** Cancels a command as {@link CommandHandle#cancel()} does, with {@code detail} saying why. */

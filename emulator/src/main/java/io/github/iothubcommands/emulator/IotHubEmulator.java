@@ -1,6 +1,7 @@
 package io.github.iothubcommands.emulator;
 
 import io.github.iothubcommands.DeviceId;
+import io.github.iothubcommands.HubTier;
 import io.github.iothubcommands.emulator.internal.DeviceRegistry;
 import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
 import io.github.iothubcommands.emulator.internal.LoopbackAddresses;
@@ -9,7 +10,6 @@ import io.github.iothubcommands.emulator.internal.https.HttpsServiceServer;
 import io.github.iothubcommands.emulator.internal.tls.TlsMaterial;
 import io.github.iothubcommands.engine.HubEngine;
 import io.github.iothubcommands.engine.HubLimits;
-import io.github.iothubcommands.engine.HubTier;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Path;

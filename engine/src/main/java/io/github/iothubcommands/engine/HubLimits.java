@@ -1,5 +1,7 @@
 package io.github.iothubcommands.engine;
 
+import io.github.iothubcommands.HubQuota;
+import io.github.iothubcommands.HubTier;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -65,8 +67,11 @@ public final class HubLimits {
   /** Longest direct method response timeout the hub accepts: 300 seconds. */
   public static final Duration DEFAULT_MAX_RESPONSE_TIMEOUT = Duration.ofSeconds(300);
 
-  /** Direct method traffic is metered on the request payload in chunks of {@value} bytes (4 KB). */
-  public static final int DEFAULT_METHOD_METER_BYTES = 4 * 1024;
+  /**
+   * Direct method traffic is metered on the request payload in chunks of {@value} bytes (4 KB): {@link
+   * HubQuota#METHOD_METER_BYTES}.
+   */
+  public static final int DEFAULT_METHOD_METER_BYTES = HubQuota.METHOD_METER_BYTES;
   /** How much traffic above the rate a throttle lets through at once: one minute's worth of its rate. */
   public static final Duration DEFAULT_THROTTLE_BURST = Duration.ofMinutes(1);
 
@@ -293,7 +298,7 @@ public final class HubLimits {
     if (cloudToDeviceSendsPerSecond != null) {
       return OptionalDouble.of(cloudToDeviceSendsPerSecond);
     }
-    return tier == null ? OptionalDouble.empty() : OptionalDouble.of(tier.cloudToDeviceSendsPerMinute() * units / 60.0);
+    return quota().map(q -> OptionalDouble.of(q.cloudToDeviceSendsPerSecond())).orElse(OptionalDouble.empty());
   }
 
   /**
@@ -306,7 +311,18 @@ public final class HubLimits {
     if (methodBytesPerSecond != null) {
       return OptionalLong.of(methodBytesPerSecond);
     }
-    return tier == null ? OptionalLong.empty() : OptionalLong.of(tier.methodBytesPerSecond() * units);
+    return quota().map(q -> OptionalLong.of(q.methodBytesPerSecond())).orElse(OptionalLong.empty());
+  }
+
+  /**
+   * Returns the tier's quota, the figures its throttles start from (before any rate override): the same
+   * {@link HubQuota} a fan-out paces itself with.
+   *
+   * @return the tier and units, or empty when no tier was set
+   */
+  public Optional<HubQuota> quota() {
+    HubTier t = tier;
+    return t == null ? Optional.empty() : Optional.of(HubQuota.of(t, units));
   }
 
   /**
@@ -585,17 +601,11 @@ public final class HubLimits {
      * @param tier the tier
      * @param units 1 to {@link HubTier#maxUnits()}: exactly 1 for {@link HubTier#F1}, 1 to 200 otherwise
      * @return this builder
-     * @throws IllegalArgumentException if {@code units} is outside that range
+     * @throws IllegalArgumentException if {@code tier} is null or {@code units} is outside that range (the
+     *     rule of {@link HubQuota#of(HubTier, int)})
      */
     public Builder tier(HubTier tier, int units) {
-      Objects.requireNonNull(tier, "tier");
-      if (tier.maxUnits() == 1 && units != 1) {
-        throw new IllegalArgumentException("units must be 1 for " + tier + ", but was " + units);
-      }
-      if (units < 1 || units > tier.maxUnits()) {
-        throw new IllegalArgumentException("units must be between 1 and " + tier.maxUnits() + " for " + tier
-            + ", but was " + units);
-      }
+      HubQuota.of(tier, units); // one rule for tiers and units, in core
       this.tier = tier;
       this.units = units;
       return this;

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import io.github.iothubcommands.Acknowledgement;
 import io.github.iothubcommands.HubError;
 import io.github.iothubcommands.HubException;
+import io.github.iothubcommands.HubQuota;
+import io.github.iothubcommands.HubTier;
 import io.github.iothubcommands.MethodResponse;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
 import io.github.iothubcommands.spi.MethodInvocation;
@@ -100,6 +102,16 @@ class HubEngineThrottlingTest {
     assertThat(f1.methodBytesPerSecond()).hasValue(160 * 1024);
     assertThat(f1.methodMeterBytes()).isEqualTo(4096);
     assertThat(f1.throttleBurst()).isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void theLimitsTakeTheirRatesFromTheCoresQuotaTable() {
+    HubLimits s1 = HubLimits.custom().tier(HubTier.S1, 10).build();
+    assertThat(s1.quota()).contains(HubQuota.of(HubTier.S1, 10));
+    assertThat(s1.cloudToDeviceSendsPerSecond()).hasValue(HubQuota.of(HubTier.S1, 10).cloudToDeviceSendsPerSecond());
+    assertThat(s1.methodBytesPerSecond()).hasValue(HubQuota.of(HubTier.S1, 10).methodBytesPerSecond());
+    assertThat(HubLimits.DEFAULT_METHOD_METER_BYTES).isEqualTo(HubQuota.METHOD_METER_BYTES);
+    assertThat(HubLimits.ofDefaults().quota()).isEmpty();
   }
 
   @Test

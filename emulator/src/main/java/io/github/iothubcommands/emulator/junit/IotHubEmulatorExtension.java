@@ -1,7 +1,7 @@
 package io.github.iothubcommands.emulator.junit;
 
+import io.github.iothubcommands.HubTier;
 import io.github.iothubcommands.emulator.IotHubEmulator;
-import io.github.iothubcommands.engine.HubTier;
 import java.lang.reflect.Parameter;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

@@ -1,6 +1,6 @@
 package io.github.iothubcommands.emulator.junit;
 
-import io.github.iothubcommands.engine.HubTier;
+import io.github.iothubcommands.HubTier;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;

@@ -3,8 +3,8 @@ package io.github.iothubcommands.testkit.junit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.iothubcommands.HubTier;
 import io.github.iothubcommands.engine.HubLimits;
-import io.github.iothubcommands.engine.HubTier;
 import io.github.iothubcommands.testkit.FakeHub;
 import io.github.iothubcommands.testkit.junit.FakeHubSettings.Time;
 import java.time.Duration;

@@ -1,9 +1,10 @@
-package io.github.iothubcommands.engine;
+package io.github.iothubcommands;
 
 /**
  * IoT Hub's pricing tiers that offer cloud-to-device messages and direct methods, with their throttles per
- * unit as the quotas page ("IoT Hub quotas and throttling") lists them. Set one with {@link
- * HubLimits.Builder#tier(HubTier, int)}; without a tier the engine does not throttle.
+ * unit as the quotas page ("IoT Hub quotas and throttling") lists them. This is the library's one copy of
+ * that table: {@link HubQuota} turns a tier and its units into rates for a fan-out, and the hub engine's
+ * {@code HubLimits.Builder.tier(HubTier, int)} throttles the fake hub and the emulator with it.
  *
  * <table>
  *   <caption>Throttles per unit</caption>
@@ -15,8 +16,9 @@ package io.github.iothubcommands.engine;
  * </table>
  *
  * <p>The free tier shares S1's column of the quotas table. Direct method traffic is metered on the request
- * payload in chunks of {@link HubLimits#DEFAULT_METHOD_METER_BYTES} bytes. The basic tiers (B1–B3) are not
- * listed: they have neither cloud-to-device messages nor direct methods.
+ * payload in chunks of {@link HubQuota#METHOD_METER_BYTES} bytes, so a small call costs one meter: 40 calls/s
+ * per S1 unit. The basic tiers (B1–B3) are not listed: they have neither cloud-to-device messages nor direct
+ * methods.
  */
 public enum HubTier {
   /** Free: one unit, S1's throttles. */
