@@ -6,6 +6,7 @@ import io.github.iothubcommands.CommandEvent;
 import io.github.iothubcommands.CommandHandle;
 import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.DeliveryStrategy;
+import io.github.iothubcommands.FanOut;
 import io.github.iothubcommands.SequencePlan;
 import io.github.iothubcommands.SequenceResult;
 import io.github.iothubcommands.spi.FeedbackRecord;
@@ -49,11 +50,6 @@ import reactor.core.publisher.Mono;
  * scheduler's for timeouts; nothing here blocks. Add {@code publishOn} to move them.
  */
 public interface ReactiveCommandClient extends AutoCloseable {
-
-  /** Default number of devices a fan-out keeps in flight: 100. */
-  int DEFAULT_CONCURRENCY = 100;
-  /** Most devices a fan-out may keep in flight: 100,000. */
-  int MAX_CONCURRENCY = 100_000;
 
   /**
    * Starts a builder.
@@ -117,20 +113,38 @@ public interface ReactiveCommandClient extends AutoCloseable {
    * ids is held at most {@code concurrency} at a time. Cancelling the subscription cancels the commands in
    * flight and takes no more ids.
    *
-   * <p>Errors wait: an id the client refuses (invalid, or its command id in flight) or a {@code
-   * commandForDevice} that throws fails that device only, and the flux ends with the error (several
-   * combined, see {@code reactor.core.Exceptions#unwrapMultiple}) once every other device has its outcome; a
-   * source error is passed on once the commands in flight have ended.
+   * <p>An id the client refuses (invalid, or its command id in flight) or a {@code commandForDevice} that
+   * throws fails the flux at once with that {@link IllegalArgumentException} or {@link IllegalStateException},
+   * and cancels the commands in flight (each still ends, {@code CANCELLED}, for the client's listeners): a
+   * refusal is a bug or bad data, and it would repeat for every device. A failing source only stops the
+   * intake: its error follows once the commands in flight have their outcomes.
    *
    * @param deviceIds the devices
    * @param commandForDevice the command for a device; its id must be unique among those in flight
    * @param strategy how the commands travel
-   * @param concurrency how many commands may be in flight, 1 to {@link #MAX_CONCURRENCY}
+   * @param concurrency how many commands may be in flight, 1 to {@link FanOut#MAX_CONCURRENCY} (as core's fan-out)
    * @return a flux of the outcomes, one per device id
    * @throws IllegalArgumentException if an argument is null or {@code concurrency} is out of range
    */
   Flux<CommandOutcome> fanOut(Publisher<String> deviceIds, Function<String, Command> commandForDevice,
       DeliveryStrategy strategy, int concurrency);
+
+  /**
+   * Sends one template command to each device id the source emits, each device's copy with the id core's
+   * fan-out gives it ({@link FanOut#deviceCommandId}: the template's id and a digest of the device id, so a
+   * rerun reuses the same idempotency keys); otherwise as {@link #fanOut(Publisher, Function, DeliveryStrategy,
+   * int)}.
+   *
+   * @param deviceIds the devices
+   * @param template the command; its id at most {@link FanOut#MAX_TEMPLATE_ID_LENGTH} characters
+   * @param strategy how the commands travel
+   * @param concurrency how many commands may be in flight, 1 to {@link FanOut#MAX_CONCURRENCY}
+   * @return a flux of the outcomes, one per device id
+   * @throws IllegalArgumentException if an argument is null, the template's id is too long or {@code
+   *     concurrency} is out of range
+   */
+  Flux<CommandOutcome> fanOut(Publisher<String> deviceIds, Command template, DeliveryStrategy strategy,
+      int concurrency);
 
   /**
    * Runs a plan on each device id the source emits, at most {@code concurrency} devices at a time, each
@@ -140,7 +154,7 @@ public interface ReactiveCommandClient extends AutoCloseable {
    * @param deviceIds the devices
    * @param planForDevice the plan for a device (for that device, with command ids unique among those in
    *     flight)
-   * @param concurrency how many devices may run at once, 1 to {@link #MAX_CONCURRENCY}
+   * @param concurrency how many devices may run at once, 1 to {@link FanOut#MAX_CONCURRENCY} (as core's fan-out)
    * @return a flux of the results, one per device id
    * @throws IllegalArgumentException if an argument is null or {@code concurrency} is out of range
    */

@@ -9,6 +9,7 @@ import io.github.iothubcommands.CommandEvent;
 import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.CommandStatus;
 import io.github.iothubcommands.DeliveryStrategy;
+import io.github.iothubcommands.FanOut;
 import io.github.iothubcommands.SequencePlan;
 import io.github.iothubcommands.SequenceResult;
 import io.github.iothubcommands.testkit.MethodReply;
@@ -117,19 +118,24 @@ class ReactiveFanOutTest {
   }
 
   @Test
-  void aRefusedIdFailsOnlyThatDeviceAndTheFluxEndsWithItsErrorAfterTheOthers() {
+  void aRefusedDeviceFailsTheFluxAtOnceAndCancelsTheCommandsInFlight() {
     VirtualTimeScheduler vts = VirtualTimeScheduler.create();
     SlowTransport hub = new SlowTransport(ReactorTimeSource.on(vts), Duration.ofSeconds(1));
+    List<String> cancelled = new CopyOnWriteArrayList<>();
     try (ReactiveCommandClient client = ReactiveCommandClient.builder()
-        .commandClient(CommandClient.builder().transport(hub)).scheduler(vts).build()) {
+        .commandClient(CommandClient.builder().transport(hub).listener(e -> {
+          if (e.status() == CommandStatus.CANCELLED) {
+            cancelled.add(e.deviceId());
+          }
+        }))
+        .scheduler(vts).build()) {
       StepVerifier.withVirtualTime(() -> client.fanOut(Flux.just("d-1", "not a device id", "d-3"),
               ReactiveFanOutTest::ping, DeliveryStrategy.directMethod(), 2), () -> vts, Long.MAX_VALUE)
-          .thenAwait(Duration.ofSeconds(2))
-          .expectNextCount(2)
           .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(IllegalArgumentException.class)
               .hasMessageContaining("'ping-not a device id'")) // commandForDevice refused it: a bad id
           .verify(WAIT);
-      assertThat(hub.calls).hasValue(2);
+      assertThat(hub.calls).hasValue(1);
+      assertThat(cancelled).containsExactly("d-1");
     }
   }
 
@@ -187,6 +193,27 @@ class ReactiveFanOutTest {
         SimulatedDevice d = v.hub.device(id);
         assertThat(d.methodCalls()).extracting(io.github.iothubcommands.engine.MethodRequest::methodName).containsExactly("download", "install");
       }
+    }
+  }
+
+  @Test
+  void aTemplateGivesEachDeviceTheIdCoresFanOutWouldGiveIt() {
+    try (VirtualHub v = new VirtualHub()) {
+      List<String> ids = IntStream.range(0, 20).mapToObj(i -> "lamp-" + i).toList();
+      ids.forEach(id -> v.hub.device(id).onMethod("on", MethodReply.respond(200, "{}")).connect());
+      Command on = Command.named("on").id("rollout-7").build();
+      StepVerifier.create(v.client.fanOut(Flux.fromIterable(ids), on, DeliveryStrategy.directMethod(), 5)
+              .map(o -> o.deviceId() + " " + o.commandId() + " " + o.status()))
+          .recordWith(java.util.ArrayList::new)
+          .expectNextCount(ids.size())
+          .consumeRecordedWith(lines -> assertThat(lines).containsExactlyInAnyOrderElementsOf(ids.stream()
+              .map(id -> id + " " + FanOut.deviceCommandId("rollout-7", id) + " SUCCEEDED").toList()))
+          .expectComplete()
+          .verify(WAIT);
+      String tooLong = "x".repeat(FanOut.MAX_TEMPLATE_ID_LENGTH + 1);
+      assertThatThrownBy(() -> v.client.fanOut(Flux.just("d1"), Command.named("on").id(tooLong).build(),
+          DeliveryStrategy.directMethod(), 1)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("template.id must be at most " + FanOut.MAX_TEMPLATE_ID_LENGTH + " characters");
     }
   }
 

@@ -7,6 +7,7 @@ import io.github.iothubcommands.CommandHandle;
 import io.github.iothubcommands.CommandListener;
 import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.DeliveryStrategy;
+import io.github.iothubcommands.FanOut;
 import io.github.iothubcommands.FeedbackListener;
 import io.github.iothubcommands.SequencePlan;
 import io.github.iothubcommands.SequenceResult;
@@ -14,6 +15,7 @@ import io.github.iothubcommands.reactor.ReactiveCommandClient;
 import io.github.iothubcommands.reactor.ReactorTimeSource;
 import io.github.iothubcommands.spi.FeedbackRecord;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
@@ -94,11 +96,20 @@ public final class DefaultReactiveCommandClient implements ReactiveCommandClient
     notNull("commandForDevice", commandForDevice);
     notNull("strategy", strategy);
     checkConcurrency(concurrency);
-    // `concurrency` ids requested, then one more per finished command: at most that many held. Errors are
-    // delayed, and a throwing commandForDevice fails inside its own inner publisher (a mapper that throws would
-    // cancel the source), so one refused device never cancels the others' commands.
-    return Flux.from(deviceIds).flatMapDelayError(id -> Mono.defer(() -> send(id, commandForDevice.apply(id),
-        strategy)), concurrency, 1);
+    return fanOut(deviceIds, id -> send(id, commandForDevice.apply(id), strategy), concurrency);
+  }
+
+  @Override
+  public Flux<CommandOutcome> fanOut(Publisher<String> deviceIds, Command template, DeliveryStrategy strategy,
+      int concurrency) {
+    notNull("template", template);
+    if (template.id().length() > FanOut.MAX_TEMPLATE_ID_LENGTH) {
+      throw new IllegalArgumentException("template.id must be at most " + FanOut.MAX_TEMPLATE_ID_LENGTH
+          + " characters in a fan-out (each device's id appends " + FanOut.DEVICE_SUFFIX_LENGTH + "), but was "
+          + template.id().length() + " characters ('" + template.id() + "')");
+    }
+    return fanOut(deviceIds, id -> template.toBuilder().id(FanOut.deviceCommandId(template.id(), id)).build(),
+        strategy, concurrency);
   }
 
   @Override
@@ -107,8 +118,30 @@ public final class DefaultReactiveCommandClient implements ReactiveCommandClient
     notNull("deviceIds", deviceIds);
     notNull("planForDevice", planForDevice);
     checkConcurrency(concurrency);
-    return Flux.from(deviceIds).flatMapDelayError(id -> Mono.defer(() -> runForResult(planForDevice.apply(id))),
-        concurrency, 1);
+    return fanOut(deviceIds, id -> runForResult(planForDevice.apply(id)), concurrency);
+  }
+
+  /**
+   * {@code concurrency} ids requested, then one more per finished device: at most that many held. A refused
+   * device (its publisher fails, or making it throws: deferred, so it fails as that device's publisher does)
+   * fails the flux at once, cancelling the rest; a failing source only ends the intake, and its error follows
+   * once the devices in flight have their results (one error kept, so memory stays flat).
+   */
+  private static <T> Flux<T> fanOut(Publisher<String> deviceIds, Function<String, Mono<T>> perDevice,
+      int concurrency) {
+    return Flux.defer(() -> {
+      AtomicReference<@Nullable Throwable> sourceError = new AtomicReference<>();
+      return Flux.from(deviceIds)
+          .onErrorResume(e -> {
+            sourceError.set(e);
+            return Mono.empty();
+          })
+          .flatMap(id -> Mono.defer(() -> perDevice.apply(id)), concurrency, 1)
+          .concatWith(Mono.defer(() -> {
+            Throwable e = sourceError.get();
+            return e == null ? Mono.empty() : Mono.error(e);
+          }));
+    });
   }
 
   @Override
@@ -139,9 +172,9 @@ public final class DefaultReactiveCommandClient implements ReactiveCommandClient
   }
 
   private static void checkConcurrency(int concurrency) {
-    if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-      throw new IllegalArgumentException("concurrency must be between 1 and " + MAX_CONCURRENCY + ", but was "
-          + concurrency);
+    if (concurrency < 1 || concurrency > FanOut.MAX_CONCURRENCY) {
+      throw new IllegalArgumentException("concurrency must be between 1 and " + FanOut.MAX_CONCURRENCY
+          + ", but was " + concurrency);
     }
   }
 
