@@ -16,6 +16,13 @@ import org.jspecify.annotations.Nullable;
  *     .acknowledgement(Acknowledgement.FULL)
  *     .build();
  * }</pre>
+ *
+ * <p><b>The command id on the wire</b> is both the message id and the {@value Command#ID_PROPERTY} property.
+ *
+ * <p><b>Retries.</b> With a {@link RetryPolicy} ({@link Builder#retry(RetryPolicy)}; default {@link
+ * RetryPolicy#none()}) only the <em>send</em> is retried: a send the hub refused with a transient error
+ * (throttled, 5xx) or that failed on the connection. A message the hub accepted is never sent again,
+ * whatever its feedback says (rejected, expired …): the hub already delivered it or decided its fate.
  */
 public final class CloudToDevice implements DeliveryStrategy {
   /** Default time-to-live: 1 hour, the hub's default. */
@@ -33,10 +40,12 @@ public final class CloudToDevice implements DeliveryStrategy {
 
   private final Duration timeToLive;
   private final Acknowledgement acknowledgement;
+  private final RetryPolicy retryPolicy;
 
   private CloudToDevice(Builder b) {
     this.timeToLive = b.timeToLive;
     this.acknowledgement = b.acknowledgement;
+    this.retryPolicy = b.retryPolicy;
   }
 
   /**
@@ -63,7 +72,7 @@ public final class CloudToDevice implements DeliveryStrategy {
    * @return a builder
    */
   public Builder toBuilder() {
-    return new Builder().timeToLive(timeToLive).acknowledgement(acknowledgement);
+    return new Builder().timeToLive(timeToLive).acknowledgement(acknowledgement).retry(retryPolicy);
   }
 
   /**
@@ -84,21 +93,32 @@ public final class CloudToDevice implements DeliveryStrategy {
     return acknowledgement;
   }
 
+  /**
+   * Returns when a refused or failed send is made again.
+   *
+   * @return the retry policy; {@link RetryPolicy#none()} unless set
+   */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof CloudToDevice
-        && ((CloudToDevice) o).timeToLive.equals(timeToLive)
-        && ((CloudToDevice) o).acknowledgement == acknowledgement;
+    return o instanceof CloudToDevice c
+        && c.timeToLive.equals(timeToLive)
+        && c.acknowledgement == acknowledgement
+        && c.retryPolicy.equals(retryPolicy);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(timeToLive, acknowledgement);
+    return Objects.hash(timeToLive, acknowledgement, retryPolicy);
   }
 
   @Override
   public String toString() {
-    return "CloudToDevice{timeToLive=" + Validation.seconds(timeToLive) + ", acknowledgement=" + acknowledgement + '}';
+    return "CloudToDevice{timeToLive=" + Validation.seconds(timeToLive) + ", acknowledgement=" + acknowledgement
+        + (retryPolicy.retries() ? ", retry=" + retryPolicy : "") + '}';
   }
 
   @Override
@@ -110,8 +130,22 @@ public final class CloudToDevice implements DeliveryStrategy {
   public static final class Builder {
     private Duration timeToLive = DEFAULT_TTL;
     private Acknowledgement acknowledgement = DEFAULT_ACKNOWLEDGEMENT;
+    private RetryPolicy retryPolicy = RetryPolicy.none();
 
     private Builder() {}
+
+    /**
+     * Sets when a send the hub refused with a transient error, or that failed on the connection, is made
+     * again. Each retry is a new message with the same id and a new expiry (now + time-to-live).
+     *
+     * @param retryPolicy the policy; {@link RetryPolicy#none()} (the default) for a single send
+     * @return this builder
+     * @throws IllegalArgumentException if {@code retryPolicy} is null
+     */
+    public Builder retry(RetryPolicy retryPolicy) {
+      this.retryPolicy = Validation.notNull("retryPolicy", retryPolicy);
+      return this;
+    }
 
     /**
      * Sets how long the message may wait in the queue.

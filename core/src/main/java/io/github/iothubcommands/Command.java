@@ -28,7 +28,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>On the wire: a direct method is called by its {@linkplain #wireName() wire name} ({@code
  * component*name} for an IoT Plug and Play component); a cloud-to-device message carries the wire name in
- * the {@value #NAME_PROPERTY} property, beside the command's own properties.
+ * the {@value #NAME_PROPERTY} property and its id in the {@value #ID_PROPERTY} property, beside the command's
+ * own properties; a direct method carries the id in its payload ({@link DirectMethod#COMMAND_ID_MEMBER}).
  */
 public final class Command {
   /** Content type of JSON payloads. */
@@ -38,6 +39,12 @@ public final class Command {
    * Hub reserves that prefix and the device SDK refuses such application properties.
    */
   public static final String NAME_PROPERTY = "command-name";
+  /**
+   * The cloud-to-device message property that carries the command id, beside the message id (which it
+   * equals). A device dedupes on it; direct methods carry the id in the payload instead ({@link
+   * DirectMethod#COMMAND_ID_MEMBER}). See {@code docs/retries-and-idempotency.md}.
+   */
+  public static final String ID_PROPERTY = "command-id";
   /** Maximum length of a command name, component name, property key or supplied id. */
   public static final int MAX_NAME_LENGTH = 128;
 
@@ -294,7 +301,8 @@ public final class Command {
     /**
      * Adds an application property, carried by cloud-to-device messages.
      *
-     * @param key 1 to 128 printable ASCII characters, not {@value Command#NAME_PROPERTY} and not starting
+     * @param key 1 to 128 printable ASCII characters, not {@value Command#NAME_PROPERTY} or {@value
+     *     Command#ID_PROPERTY}, and not starting
      *     with {@code iothub-} or {@code $}
      * @param value any string, possibly empty
      * @return this builder

@@ -8,6 +8,8 @@ import io.github.iothubcommands.spi.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +34,7 @@ public final class CommandClientBuilder {
   private @Nullable HubTransport transport;
   private @Nullable TimeSource timeSource;
   private Duration feedbackWindow = DEFAULT_FEEDBACK_WINDOW;
+  private @Nullable RandomGenerator random;
   private final List<CommandListener> listeners = new ArrayList<>();
   private final List<FeedbackListener> feedbackListeners = new ArrayList<>();
 
@@ -80,7 +83,21 @@ public final class CommandClientBuilder {
   }
 
   /**
-   * Adds a listener for every status transition.
+   * Sets where the jitter of retry delays comes from ({@link RetryPolicy}). Defaults to {@link
+   * ThreadLocalRandom}. Give a seeded generator (say {@code new SplittableRandom(42)}) for a test on virtual
+   * time that must replay exactly; the client serializes its calls to it, so it need not be thread-safe.
+   *
+   * @param random the random source
+   * @return this builder
+   * @throws IllegalArgumentException if {@code random} is null
+   */
+  public CommandClientBuilder random(RandomGenerator random) {
+    this.random = Validation.notNull("random", random);
+    return this;
+  }
+
+  /**
+   * Adds a listener for every event: every status transition, retry scheduled and fallback taken.
    *
    * @param listener the listener
    * @return this builder
@@ -118,6 +135,6 @@ public final class CommandClientBuilder {
     TimeSource time = timeSource != null ? timeSource : t.timeSource().orElse(null);
     SystemTimeSource owned = time == null ? SystemTimeSource.create() : null;
     return new DefaultCommandClient(t, owned != null ? owned : time, owned, feedbackWindow, List.copyOf(listeners),
-        List.copyOf(feedbackListeners));
+        random != null ? random : ThreadLocalRandom.current(), List.copyOf(feedbackListeners));
   }
 }

@@ -1,14 +1,15 @@
 package io.github.iothubcommands;
 
 /**
- * Receives every status transition of the commands a client sends. Called synchronously on the thread that
- * caused the transition: keep it quick and non-blocking. An exception it throws is logged and ignored.
+ * Receives every event of the commands a client sends: each status transition, and each retry scheduled or
+ * fallback taken in between ({@link CommandEvent#kind()}). Called synchronously on the thread that caused
+ * the event: keep it quick and non-blocking. An exception it throws is logged and ignored.
  */
 @FunctionalInterface
 public interface CommandListener {
 
   /**
-   * Called for each transition.
+   * Called for each event.
    *
    * @param event the transition
    */

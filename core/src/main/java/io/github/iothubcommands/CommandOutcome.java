@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The one terminal outcome of a command: its {@linkplain #status() status}, what the device or hub said,
- * and when. Immutable.
+ * when, which {@linkplain #mechanism() mechanism} carried it and after how many {@linkplain #attempts()
+ * attempts}. Immutable.
  */
 public final class CommandOutcome {
   private final String commandId;
@@ -18,6 +19,8 @@ public final class CommandOutcome {
   private final @Nullable HubError hubError;
   private final String detail;
   private final Instant completedAt;
+  private final int attempts;
+  private final @Nullable Mechanism mechanism;
 
   private CommandOutcome(Builder b, String commandId, String deviceId, CommandStatus status, Instant completedAt) {
     this.commandId = commandId;
@@ -28,6 +31,8 @@ public final class CommandOutcome {
     this.hubError = b.hubError;
     this.detail = b.detail;
     this.completedAt = completedAt;
+    this.attempts = b.attempts;
+    this.mechanism = b.mechanism;
   }
 
   /**
@@ -55,7 +60,7 @@ public final class CommandOutcome {
    */
   public Builder toBuilder() {
     Builder b = new Builder().commandId(commandId).deviceId(deviceId).status(status).inferred(inferred)
-        .detail(detail).completedAt(completedAt);
+        .detail(detail).completedAt(completedAt).attempts(attempts).mechanism(mechanism);
     b.methodResponse = methodResponse;
     b.hubError = hubError;
     return b;
@@ -145,6 +150,27 @@ public final class CommandOutcome {
     return completedAt;
   }
 
+  /**
+   * Returns how many attempts the client made: calls to the hub, retries and a {@link Fallback}'s
+   * cloud-to-device send included.
+   *
+   * @return at least 1 for a command that was sent; 0 if none was (closed or cancelled first, or an outcome
+   *     built without it)
+   */
+  public int attempts() {
+    return attempts;
+  }
+
+  /**
+   * Returns the mechanism of the last attempt, the one this outcome came from: for a {@link Fallback}, {@link
+   * Mechanism#CLOUD_TO_DEVICE} once it fell back.
+   *
+   * @return the mechanism, or empty if no attempt was made
+   */
+  public Optional<Mechanism> mechanism() {
+    return Optional.ofNullable(mechanism);
+  }
+
   @Override
   public boolean equals(@Nullable Object o) {
     if (!(o instanceof CommandOutcome)) {
@@ -153,12 +179,14 @@ public final class CommandOutcome {
     CommandOutcome c = (CommandOutcome) o;
     return commandId.equals(c.commandId) && deviceId.equals(c.deviceId) && status == c.status
         && inferred == c.inferred && Objects.equals(methodResponse, c.methodResponse)
-        && hubError == c.hubError && detail.equals(c.detail) && completedAt.equals(c.completedAt);
+        && hubError == c.hubError && detail.equals(c.detail) && completedAt.equals(c.completedAt)
+        && attempts == c.attempts && mechanism == c.mechanism;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(commandId, deviceId, status, inferred, methodResponse, hubError, detail, completedAt);
+    return Objects.hash(commandId, deviceId, status, inferred, methodResponse, hubError, detail, completedAt,
+        attempts, mechanism);
   }
 
   @Override
@@ -167,6 +195,7 @@ public final class CommandOutcome {
         + ", deviceId=" + deviceId
         + (methodResponse != null ? ", methodStatus=" + methodResponse.status() : "")
         + (hubError != null ? ", hubError=" + hubError + " (" + hubError.errorCode() + ")" : "")
+        + (mechanism != null ? ", mechanism=" + mechanism : "") + (attempts > 1 ? ", attempts=" + attempts : "")
         + ", detail=" + detail + ", completedAt=" + completedAt + '}';
   }
 
@@ -180,8 +209,36 @@ public final class CommandOutcome {
     private @Nullable HubError hubError;
     private String detail = "";
     private @Nullable Instant completedAt;
+    private int attempts;
+    private @Nullable Mechanism mechanism;
 
     private Builder() {}
+
+    /**
+     * Sets how many attempts were made. Default: 0.
+     *
+     * @param attempts at least 0
+     * @return this builder
+     * @throws IllegalArgumentException if {@code attempts} is negative
+     */
+    public Builder attempts(int attempts) {
+      if (attempts < 0) {
+        throw new IllegalArgumentException("attempts must be at least 0, but was " + attempts);
+      }
+      this.attempts = attempts;
+      return this;
+    }
+
+    /**
+     * Sets the mechanism of the last attempt. Default: none.
+     *
+     * @param mechanism the mechanism, or {@code null} if no attempt was made
+     * @return this builder
+     */
+    public Builder mechanism(@Nullable Mechanism mechanism) {
+      this.mechanism = mechanism;
+      return this;
+    }
 
     /**
      * Sets the command id (required).

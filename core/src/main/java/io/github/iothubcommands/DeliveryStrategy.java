@@ -11,11 +11,14 @@ package io.github.iothubcommands;
  *   <li>{@link DirectMethod}: an immediate request-response call on a connected device, with a connect
  *       timeout (how long the hub waits for an offline device) and a response timeout. Choose it when the
  *       caller needs the device's answer now.
+ *   <li>{@link Fallback}: a direct method first, then, if the device is offline, a cloud-to-device message.
  * </ul>
+ *
+ * <p>Direct methods and cloud-to-device sends each take a {@link RetryPolicy}.
  *
  * <p>See {@code docs/choosing-a-delivery-strategy.md} for the trade-offs.
  */
-public sealed interface DeliveryStrategy permits CloudToDevice, DirectMethod {
+public sealed interface DeliveryStrategy permits CloudToDevice, DirectMethod, Fallback {
 
   /**
    * Calls the visitor's method for this strategy's type. The client dispatches on strategies this way, so
@@ -52,6 +55,21 @@ public sealed interface DeliveryStrategy permits CloudToDevice, DirectMethod {
   }
 
   /**
+   * Returns a strategy that calls the device with {@code first} and, if it ends {@link
+   * CommandStatus#DEVICE_OFFLINE}, queues the command as a cloud-to-device message with {@code then}. See
+   * {@link Fallback}.
+   *
+   * @param first the direct method tried first, with its connect timeout and retry policy
+   * @param then the cloud-to-device message sent when the device is offline, with its time-to-live,
+   *     acknowledgement and retry policy
+   * @return the fallback strategy
+   * @throws IllegalArgumentException if either is null
+   */
+  static Fallback fallback(DirectMethod first, CloudToDevice then) {
+    return Fallback.of(first, then);
+  }
+
+  /**
    * One method per strategy type; see {@link #accept(Visitor)}.
    *
    * @param <R> what the visit returns
@@ -72,5 +90,13 @@ public sealed interface DeliveryStrategy permits CloudToDevice, DirectMethod {
      * @return the visit's result
      */
     R visitDirectMethod(DirectMethod strategy);
+
+    /**
+     * Visits a fallback strategy.
+     *
+     * @param strategy the strategy
+     * @return the visit's result
+     */
+    R visitFallback(Fallback strategy);
   }
 }

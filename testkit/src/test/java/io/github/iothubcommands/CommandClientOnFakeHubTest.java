@@ -34,16 +34,19 @@ class CommandClientOnFakeHubTest {
   @Test
   void directMethodSucceedsWithTheDevicesReply() {
     hub.device("d1").onMethod("reboot", MethodReply.respond(200, "{\"rebooting\":true}")).connect();
-    CommandHandle h = client.sendAsync("d1", Command.named("reboot").jsonPayload(Map.of("delay", 5)).build(),
-        DeliveryStrategy.directMethod());
+    CommandHandle h = client.sendAsync("d1", Command.named("reboot").id("r-1").jsonPayload(Map.of("delay", 5))
+        .build(), DeliveryStrategy.directMethod());
     CommandOutcome o = h.outcome().join();
     assertThat(o.status()).isEqualTo(CommandStatus.SUCCEEDED);
     assertThat(o.methodResponse()).hasValueSatisfying(r -> {
       assertThat(r.status()).isEqualTo(200);
       assertThat(r.payload().get("rebooting").asBoolean()).isTrue();
     });
+    assertThat(o.attempts()).isEqualTo(1);
+    assertThat(o.mechanism()).contains(Mechanism.DIRECT_METHOD);
+    // the command id travels as the payload's first member, the caller's JSON unchanged after it
     assertThat(hub.device("d1").methodCalls()).singleElement()
-        .satisfies(c -> assertThat(c.payloadJson()).isEqualTo("{\"delay\":5}"));
+        .satisfies(c -> assertThat(c.payloadJson()).isEqualTo("{\"$commandId\":\"r-1\",\"delay\":5}"));
   }
 
   @Test

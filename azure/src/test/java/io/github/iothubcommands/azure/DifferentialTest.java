@@ -10,6 +10,7 @@ import io.github.iothubcommands.CommandClient;
 import io.github.iothubcommands.CommandHandle;
 import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.DeliveryStrategy;
+import io.github.iothubcommands.DirectMethod;
 import io.github.iothubcommands.emulator.IotHubEmulator;
 import io.github.iothubcommands.engine.DeliveredMessage;
 import io.github.iothubcommands.engine.DeviceEndpoint;
@@ -186,7 +187,9 @@ class DifferentialTest {
 
     @Override
     public void invokeMethod(MethodRequest request) {
-      session.get().respond(request.requestId(), methodStatus, "{\"echo\":" + request.payloadJson() + "}");
+      // echo what the caller sent, as a device with the dispatcher sees it: without the (random) command id
+      session.get().respond(request.requestId(), methodStatus,
+          "{\"echo\":" + DirectMethod.withoutCommandId(request.payloadJson()) + "}");
     }
   }
 

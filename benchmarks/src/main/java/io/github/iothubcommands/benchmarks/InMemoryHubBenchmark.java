@@ -6,11 +6,14 @@ import io.github.iothubcommands.Command;
 import io.github.iothubcommands.CommandClient;
 import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.DeliveryStrategy;
+import io.github.iothubcommands.DirectMethod;
 import io.github.iothubcommands.MethodResponse;
+import io.github.iothubcommands.RetryPolicy;
 import io.github.iothubcommands.spi.MethodInvocation;
 import io.github.iothubcommands.testkit.FakeHub;
 import io.github.iothubcommands.testkit.MethodReply;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -42,6 +45,9 @@ public class InMemoryHubBenchmark {
   private Command ping;
   private MethodInvocation invocation;
   private CloudToDevice c2dNoAck;
+  private Command setTarget;
+  private DirectMethod withoutCommandId;
+  private DirectMethod withRetryPolicy;
 
   /** Starts a hub with one connected device and a client. */
   @Setup(Level.Trial)
@@ -53,6 +59,10 @@ public class InMemoryHubBenchmark {
     invocation = MethodInvocation.builder().deviceId("d1").methodName("ping").payloadJson("1")
         .connectTimeout(Duration.ZERO).responseTimeout(Duration.ofSeconds(30)).build();
     c2dNoAck = CloudToDevice.custom().acknowledgement(Acknowledgement.NONE).build();
+    hub.device("d1").onMethod("setTarget", MethodReply.respond(200, "{\"accepted\":true}"));
+    setTarget = Command.named("setTarget").jsonPayload(Map.of("celsius", 21, "mode", "heat")).build();
+    withoutCommandId = DirectMethod.custom().sendCommandId(false).build();
+    withRetryPolicy = DirectMethod.custom().retry(RetryPolicy.defaults()).build();
   }
 
   /** Closes the client and the hub. */
@@ -81,6 +91,41 @@ public class InMemoryHubBenchmark {
   public CommandOutcome clientDirectMethod() {
     return client.sendAsync("d1", ping.toBuilder().id(Long.toString(System.nanoTime())).build(),
         DeliveryStrategy.directMethod()).outcome().join();
+  }
+
+  /**
+   * A direct method with a JSON object payload: the client inserts the {@code $commandId} member (the
+   * default). Compare with {@link #clientObjectPayloadWithoutCommandId()}.
+   *
+   * @return the outcome
+   */
+  @Benchmark
+  public CommandOutcome clientObjectPayload() {
+    return client.sendAsync("d1", setTarget.toBuilder().id(Long.toString(System.nanoTime())).build(),
+        DeliveryStrategy.directMethod()).outcome().join();
+  }
+
+  /**
+   * The same call with {@code sendCommandId(false)}: the payload as given.
+   *
+   * @return the outcome
+   */
+  @Benchmark
+  public CommandOutcome clientObjectPayloadWithoutCommandId() {
+    return client.sendAsync("d1", setTarget.toBuilder().id(Long.toString(System.nanoTime())).build(),
+        withoutCommandId).outcome().join();
+  }
+
+  /**
+   * The same call under {@link RetryPolicy#defaults()}, succeeding at once: what wrapping a delivery for
+   * retries costs when no retry is needed.
+   *
+   * @return the outcome
+   */
+  @Benchmark
+  public CommandOutcome clientObjectPayloadWithRetryPolicy() {
+    return client.sendAsync("d1", setTarget.toBuilder().id(Long.toString(System.nanoTime())).build(),
+        withRetryPolicy).outcome().join();
   }
 
   /**

@@ -10,22 +10,34 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What every delivery shares: the transport, time, the tracker, and one way of turning what a transport
- * did (a value, a failure, a throw, a {@code null}) into an outcome.
+ * What every delivery shares: the transport, time, the tracker, the random source of retry jitter, and one
+ * way of turning what a transport did (a value, a failure, a throw, a {@code null}) into an outcome.
  */
 final class Attempts {
   final HubTransport transport;
   final TimeSource time;
   final CommandTracker tracker;
   final Duration feedbackWindow;
+  private final RandomGenerator random;
 
-  Attempts(HubTransport transport, TimeSource time, CommandTracker tracker, Duration feedbackWindow) {
+  Attempts(HubTransport transport, TimeSource time, CommandTracker tracker, Duration feedbackWindow,
+      RandomGenerator random) {
     this.transport = transport;
     this.time = time;
     this.tracker = tracker;
     this.feedbackWindow = feedbackWindow;
+    this.random = random;
+  }
+
+  /** A number in [0, 1) for retry jitter; calls are serialized, so a seeded generator replays exactly. */
+  double nextRandom() {
+    synchronized (random) {
+      return random.nextDouble();
+    }
   }
 
   /** Calls the transport; a throw or a {@code null} future (transport bugs) becomes a failed future. */
@@ -43,8 +55,30 @@ final class Attempts {
   }
 
   CommandOutcome.Builder outcome(TrackedCommand t, CommandStatus status, String detail) {
-    return CommandOutcome.builder().commandId(t.commandId()).deviceId(t.deviceId()).status(status).detail(detail)
-        .completedAt(time.now());
+    return t.outcomeBuilder(status, detail, time.now());
+  }
+
+  /**
+   * Runs {@code delivery}'s attempt and returns its outcome; a throw, a failed future or a {@code null}
+   * outcome (bugs below) becomes a {@code FAILED} outcome, so the future always completes normally.
+   */
+  CompletableFuture<CommandOutcome> run(Delivery delivery, TrackedCommand t) {
+    return start(delivery, t).handle((outcome, error) -> orFailure(t, outcome, error));
+  }
+
+  /** Starts {@code delivery}'s attempt; a throw becomes a failed future. */
+  CompletableFuture<CommandOutcome> start(Delivery delivery, TrackedCommand t) {
+    try {
+      return delivery.attempt(t);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** The outcome an attempt completed with, or a {@code FAILED} one for its failure or {@code null}. */
+  CommandOutcome orFailure(TrackedCommand t, @Nullable CommandOutcome outcome, @Nullable Throwable error) {
+    return outcome != null ? outcome : failure(t,
+        error != null ? error : new IllegalStateException("delivery completed without an outcome"));
   }
 
   /** The outcome of a request the hub refused or failed, or that never reached it: {@code FAILED}. */

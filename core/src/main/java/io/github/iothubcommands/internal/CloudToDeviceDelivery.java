@@ -5,6 +5,7 @@ import io.github.iothubcommands.CloudToDevice;
 import io.github.iothubcommands.Command;
 import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.CommandStatus;
+import io.github.iothubcommands.Mechanism;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
 import io.github.iothubcommands.spi.FeedbackRecord;
 import io.github.iothubcommands.spi.TimeSource;
@@ -16,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A cloud-to-device message: queued by the hub, then tracked through its feedback until its expiry plus the
+ * A cloud-to-device message, its id the command id (also in the {@value Command#ID_PROPERTY} property): queued
+ * by the hub, then tracked through its feedback until its expiry plus the
  * client's feedback window, when the outcome is inferred from the feedback that did not come.
  */
 final class CloudToDeviceDelivery implements Delivery {
@@ -31,7 +33,8 @@ final class CloudToDeviceDelivery implements Delivery {
   @Override
   public void check(Command command) {
     int size = CloudToDeviceMessage.sizeOf(command.payloadSize(), command.properties())
-        + CloudToDeviceMessage.sizeOf(0, Map.of(Command.NAME_PROPERTY, command.wireName()));
+        + CloudToDeviceMessage.sizeOf(0, Map.of(Command.NAME_PROPERTY, command.wireName(),
+            Command.ID_PROPERTY, command.id()));
     Validation.maxBytes("cloud-to-device message (payload + properties) of command " + command.id(), size,
         CloudToDevice.MAX_MESSAGE_BYTES);
   }
@@ -39,6 +42,7 @@ final class CloudToDeviceDelivery implements Delivery {
   @Override
   public CompletableFuture<CommandOutcome> attempt(TrackedCommand t) {
     Command command = t.command();
+    t.beginAttempt(Mechanism.CLOUD_TO_DEVICE);
     Acknowledgement ack = strategy.acknowledgement();
     CloudToDeviceMessage message = CloudToDeviceMessage.builder().deviceId(t.deviceId()).messageId(command.id())
         .payload(command.payload(), command.contentType()).properties(properties(command)).acknowledgement(ack)
@@ -57,6 +61,9 @@ final class CloudToDeviceDelivery implements Delivery {
         guard.cancel();
       }
       if (error != null) {
+        if (feedback != null) {
+          t.endFeedbackWait(feedback); // no feedback comes for a refused send; a retry waits afresh
+        }
         result.complete(a.failure(t, error));
         return;
       }
@@ -98,6 +105,7 @@ final class CloudToDeviceDelivery implements Delivery {
   static Map<String, String> properties(Command command) {
     Map<String, String> properties = new LinkedHashMap<>(command.properties());
     properties.put(Command.NAME_PROPERTY, command.wireName());
+    properties.put(Command.ID_PROPERTY, command.id());
     return properties;
   }
 }

@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,13 +51,14 @@ public final class DefaultCommandClient implements CommandClient {
   private final Set<FanOutRun> fanOuts = ConcurrentHashMap.newKeySet();
 
   public DefaultCommandClient(HubTransport transport, TimeSource time, @Nullable SystemTimeSource ownedTime,
-      Duration feedbackWindow, List<CommandListener> listeners, List<FeedbackListener> feedbackListeners) {
+      Duration feedbackWindow, List<CommandListener> listeners, RandomGenerator random,
+      List<FeedbackListener> feedbackListeners) {
     this.transport = transport;
     this.time = time;
     this.ownedTime = ownedTime;
     this.feedbackWindow = feedbackWindow;
     this.tracker = new InProcessTracker(time, listeners);
-    this.attempts = new Attempts(transport, time, tracker, feedbackWindow);
+    this.attempts = new Attempts(transport, time, tracker, feedbackWindow, random);
     this.deliveries = new Deliveries(attempts);
     FeedbackSubscription subscription = transport.startFeedback(FeedbackTap.of(tracker, feedbackListeners));
     this.feedback = subscription != null ? subscription : () -> { };
@@ -171,14 +173,9 @@ public final class DefaultCommandClient implements CommandClient {
     if (t.isDone()) { // closed, or cancelled from another thread, before the transport was called: never sent
       return t;
     }
-    CompletableFuture<CommandOutcome> attempt;
-    try {
-      attempt = delivery.attempt(t);
-    } catch (RuntimeException e) { // a bug below the SPI must still end the command
-      attempt = CompletableFuture.failedFuture(e);
-    }
-    attempt.whenComplete((outcome, error) -> tracker.complete(t, outcome != null ? outcome : attempts.failure(t,
-        error != null ? error : new IllegalStateException("delivery completed without an outcome"))));
+    // a bug below the SPI must still end the command: orFailure() turns it into an outcome
+    attempts.start(delivery, t).whenComplete((outcome, error) -> tracker.complete(t,
+        attempts.orFailure(t, outcome, error)));
     return t;
   }
 
@@ -187,9 +184,8 @@ public final class DefaultCommandClient implements CommandClient {
     checkOpen();
     TrackedCommand t = tracker.track(deviceId, command, strategy);
     if (closed) { // close() raced with this send: it must still end in an outcome
-      tracker.complete(t, CommandOutcome.builder().commandId(t.commandId()).deviceId(deviceId)
-          .status(CommandStatus.FAILED).detail("client closed before the command was sent").completedAt(time.now())
-          .build());
+      tracker.complete(t, t.outcomeBuilder(CommandStatus.FAILED, "client closed before the command was sent",
+          time.now()).build());
     }
     return t;
   }
@@ -229,7 +225,6 @@ public final class DefaultCommandClient implements CommandClient {
 
   /** Cancels a command as {@link CommandHandle#cancel()} does, with {@code detail} saying why. */
   boolean cancel(TrackedCommand command, String detail) {
-    return tracker.complete(command, CommandOutcome.builder().commandId(command.commandId())
-        .deviceId(command.deviceId()).status(CommandStatus.CANCELLED).detail(detail).completedAt(time.now()).build());
+    return tracker.complete(command, command.outcomeBuilder(CommandStatus.CANCELLED, detail, time.now()).build());
   }
 }

@@ -4,6 +4,7 @@ import io.github.iothubcommands.Command;
 import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.CommandStatus;
 import io.github.iothubcommands.DirectMethod;
+import io.github.iothubcommands.Mechanism;
 import io.github.iothubcommands.MethodResponse;
 import io.github.iothubcommands.spi.BlockingMethodTransport;
 import io.github.iothubcommands.spi.MethodInvocation;
@@ -13,7 +14,8 @@ import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A direct method: one request-response call through the hub. The command counts as sent once the hub
+ * A direct method: one request-response call through the hub, carrying the command id in its payload unless
+ * the strategy says not to ({@link CommandIds}). The command counts as sent once the hub
  * reached the device — it answered, or did not within the response timeout — since over HTTPS nothing
  * earlier tells that the hub forwarded the call.
  */
@@ -42,8 +44,9 @@ final class DirectMethodDelivery implements Delivery {
       throw new IllegalArgumentException("properties of command " + command.id() + " must be empty to travel as "
           + "a direct method (methods carry no properties), but were " + command.properties().keySet());
     }
-    Validation.maxBytes("direct method payload of command " + command.id(), command.payloadSize(),
-        DirectMethod.MAX_PAYLOAD_BYTES);
+    Validation.maxBytes("direct method payload of command " + command.id()
+        + (strategy.sendCommandId() ? " (with its " + DirectMethod.COMMAND_ID_MEMBER + ")" : ""),
+        CommandIds.checkedPayloadSize(command, strategy), DirectMethod.MAX_PAYLOAD_BYTES);
   }
 
   @Override
@@ -75,10 +78,12 @@ final class DirectMethodDelivery implements Delivery {
     return settle(t, response, null, "returned null from invokeMethodBlocking");
   }
 
+  /** The call of one attempt, which it counts. */
   private MethodInvocation invocation(TrackedCommand t) {
     Command command = t.command();
+    t.beginAttempt(Mechanism.DIRECT_METHOD);
     return MethodInvocation.builder().deviceId(t.deviceId()).methodName(command.wireName())
-        .payloadJson(command.payloadAsString()).connectTimeout(strategy.connectTimeout())
+        .payloadJson(CommandIds.methodPayload(command, strategy)).connectTimeout(strategy.connectTimeout())
         .responseTimeout(strategy.responseTimeout()).build();
   }
 

@@ -72,15 +72,14 @@ final class InProcessTracker implements CommandTracker, TrackedCommand.Owner {
 
   @Override
   public boolean cancel(TrackedCommand command) {
-    return complete(command, CommandOutcome.builder().commandId(command.commandId()).deviceId(command.deviceId())
-        .status(CommandStatus.CANCELLED).detail("cancelled by the caller").completedAt(time.now()).build());
+    return complete(command, command.outcomeBuilder(CommandStatus.CANCELLED, "cancelled by the caller", time.now())
+        .build());
   }
 
   @Override
   public void failAll(String detail) {
     for (TrackedCommand t : inFlight.values()) {
-      complete(t, CommandOutcome.builder().commandId(t.commandId()).deviceId(t.deviceId())
-          .status(CommandStatus.FAILED).detail(detail).completedAt(time.now()).build());
+      complete(t, t.outcomeBuilder(CommandStatus.FAILED, detail, time.now()).build());
     }
   }
 
@@ -117,14 +116,46 @@ final class InProcessTracker implements CommandTracker, TrackedCommand.Owner {
       if (listeners.isEmpty()) {
         return;
       }
-      CommandEvent event = CommandEvent.builder().commandId(command.commandId()).deviceId(command.deviceId())
-          .previous(previous).status(status).at(at).outcome(outcome).build();
-      for (CommandListener listener : listeners) {
-        try {
-          listener.onEvent(event);
-        } catch (RuntimeException | LinkageError | AssertionError e) { // a failing test assertion included
-          LOG.warn("Command listener {} failed on {}", listener, status, e);
+      publish(CommandEvent.builder().commandId(command.commandId()).deviceId(command.deviceId())
+          .previous(previous).status(status).at(at).outcome(outcome).attempt(command.attempts()).build());
+    }
+  }
+
+  /** Retries and fallbacks are rare and worth a line each: INFO, with the failed attempt's status and error. */
+  @Override
+  public void event(TrackedCommand command, CommandEvent.Kind kind, CommandStatus status, Instant at,
+      CommandOutcome attemptOutcome, @Nullable Duration retryDelay) {
+    boolean info = LOG.isInfoEnabled();
+    if (listeners.isEmpty() && !info) {
+      return;
+    }
+    try (MDC.MDCCloseable d = MDC.putCloseable("deviceId", command.deviceId());
+        MDC.MDCCloseable c = MDC.putCloseable("commandId", command.commandId())) {
+      int attempt = command.attempts();
+      if (info) {
+        if (kind == CommandEvent.Kind.RETRY_SCHEDULED) {
+          LOG.info("Command {} attempt {} ended {} ({}): retrying in {} ms", command.commandId(), attempt,
+              attemptOutcome.status(), attemptOutcome.hubError().map(Enum::name).orElse("no hub error"),
+              retryDelay == null ? 0 : retryDelay.toMillis());
+        } else {
+          LOG.info("Command {} attempt {} ended {}: falling back to a cloud-to-device message", command.commandId(),
+              attempt, attemptOutcome.status());
         }
+      }
+      if (!listeners.isEmpty()) {
+        publish(CommandEvent.builder().kind(kind).commandId(command.commandId()).deviceId(command.deviceId())
+            .previous(status).status(status).at(at).attempt(attempt).attemptOutcome(attemptOutcome)
+            .retryDelay(retryDelay).build());
+      }
+    }
+  }
+
+  private void publish(CommandEvent event) {
+    for (CommandListener listener : listeners) {
+      try {
+        listener.onEvent(event);
+      } catch (RuntimeException | LinkageError | AssertionError e) { // a failing test assertion included
+        LOG.warn("Command listener {} failed on {} {}", listener, event.kind(), event.status(), e);
       }
     }
   }

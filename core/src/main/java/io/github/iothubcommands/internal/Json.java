@@ -41,6 +41,15 @@ public final class Json {
     }
   }
 
+  /** Writes a tree as compact JSON text. */
+  public static String write(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsString(node);
+    } catch (JsonProcessingException e) { // a tree always serializes
+      throw new IllegalStateException("a JSON tree failed to serialize: " + e.getOriginalMessage(), e);
+    }
+  }
+
   /** Parses to check well-formedness, then returns the text's UTF-8 bytes unchanged. */
   public static byte[] checkedJsonBytes(String field, @Nullable String json) {
     parse(field, Validation.notNull(field, json));

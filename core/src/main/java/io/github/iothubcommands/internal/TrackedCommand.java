@@ -1,10 +1,12 @@
 package io.github.iothubcommands.internal;
 
 import io.github.iothubcommands.Command;
+import io.github.iothubcommands.CommandEvent;
 import io.github.iothubcommands.CommandHandle;
 import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.CommandStatus;
 import io.github.iothubcommands.DeliveryStrategy;
+import io.github.iothubcommands.Mechanism;
 import io.github.iothubcommands.spi.FeedbackRecord;
 import io.github.iothubcommands.spi.TimeSource;
 import java.time.Duration;
@@ -24,6 +26,13 @@ final class TrackedCommand implements CommandHandle {
     void transition(TrackedCommand command, @Nullable CommandStatus previous, CommandStatus status, Instant at,
         @Nullable CommandOutcome outcome);
 
+    /**
+     * Receives an event that does not change the status (a retry scheduled, a fallback taken), under the
+     * command's monitor like transitions.
+     */
+    void event(TrackedCommand command, CommandEvent.Kind kind, CommandStatus status, Instant at,
+        CommandOutcome attemptOutcome, @Nullable Duration retryDelay);
+
     /** Completes the command {@link CommandStatus#CANCELLED}; {@code false} if it already had its outcome. */
     boolean cancel(TrackedCommand command);
   }
@@ -37,6 +46,10 @@ final class TrackedCommand implements CommandHandle {
   /** Present while the command waits for feedback. */
   private @Nullable CompletableFuture<Optional<FeedbackRecord>> feedback;
   private TimeSource.@Nullable Cancellable feedbackTimer;
+  /** The timer of the next attempt, while a retry is pending. */
+  private TimeSource.@Nullable Cancellable retryTimer;
+  private int attempts;
+  private @Nullable Mechanism mechanism;
 
   TrackedCommand(String deviceId, Command command, DeliveryStrategy strategy, Owner owner) {
     this.deviceId = deviceId;
@@ -54,6 +67,69 @@ final class TrackedCommand implements CommandHandle {
     if (status == CommandStatus.QUEUED) {
       status = CommandStatus.SENT;
       owner.transition(this, CommandStatus.QUEUED, CommandStatus.SENT, at, null);
+    }
+  }
+
+  /** Counts a new attempt by this mechanism (about to call the hub); returns its number, from 1. */
+  synchronized int beginAttempt(Mechanism by) {
+    mechanism = by;
+    return ++attempts;
+  }
+
+  /** How many attempts were made so far. */
+  synchronized int attempts() {
+    return attempts;
+  }
+
+  /** A builder of this command's outcome: ids, status, detail, time, attempts and mechanism so far. */
+  synchronized CommandOutcome.Builder outcomeBuilder(CommandStatus status, String detail, Instant at) {
+    return CommandOutcome.builder().commandId(command.id()).deviceId(deviceId).status(status).detail(detail)
+        .completedAt(at).attempts(attempts).mechanism(mechanism);
+  }
+
+  /** Publishes an event that does not change the status; nothing once the command is terminal. */
+  synchronized void announce(CommandEvent.Kind kind, Instant at, CommandOutcome attemptOutcome,
+      @Nullable Duration retryDelay) {
+    if (!status.isTerminal()) {
+      owner.event(this, kind, status, at, attemptOutcome, retryDelay);
+    }
+  }
+
+  /**
+   * Keeps the timer of the pending retry so that completing the command cancels it; cancels it at once if the
+   * command is already terminal (cancelled or closed meanwhile).
+   */
+  void setRetryTimer(TimeSource.Cancellable timer) {
+    boolean terminal;
+    synchronized (this) {
+      terminal = status.isTerminal();
+      retryTimer = terminal ? null : timer;
+    }
+    if (terminal) {
+      timer.cancel();
+    }
+  }
+
+  /** The retry timer fired: forget it. */
+  synchronized void retryStarted() {
+    retryTimer = null;
+  }
+
+  /**
+   * Ends the wait for feedback registered as {@code future} (its send failed, so no feedback will come): the
+   * timer is cancelled and a later attempt may register a new wait.
+   */
+  void endFeedbackWait(CompletableFuture<Optional<FeedbackRecord>> future) {
+    TimeSource.@Nullable Cancellable toCancel = null;
+    synchronized (this) {
+      if (feedback == future) {
+        toCancel = feedbackTimer;
+        feedback = null;
+        feedbackTimer = null;
+      }
+    }
+    if (toCancel != null) {
+      toCancel.cancel();
     }
   }
 
@@ -92,6 +168,7 @@ final class TrackedCommand implements CommandHandle {
    */
   boolean complete(CommandOutcome result, Runnable released) {
     TimeSource.@Nullable Cancellable toCancel = null;
+    TimeSource.@Nullable Cancellable retry = null;
     boolean madeTerminal = false;
     try {
       synchronized (this) {
@@ -104,12 +181,17 @@ final class TrackedCommand implements CommandHandle {
         toCancel = feedbackTimer;
         feedbackTimer = null;
         feedback = null;
+        retry = retryTimer;
+        retryTimer = null;
         owner.transition(this, previous, result.status(), result.completedAt(), result);
       }
     } finally { // whatever a listener threw, the call that made the command terminal releases and completes it
       if (madeTerminal) {
         if (toCancel != null) {
           toCancel.cancel();
+        }
+        if (retry != null) {
+          retry.cancel(); // a cancelled or closed command schedules no more attempts
         }
         released.run();
         outcome.complete(result); // outside the monitor: dependents may touch other commands

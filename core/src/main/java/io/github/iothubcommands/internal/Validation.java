@@ -87,6 +87,9 @@ public final class Validation {
     if (v.equals(Command.NAME_PROPERTY)) {
       throw fail(field, "not be '" + Command.NAME_PROPERTY + "' (it carries the command's name)", v, null);
     }
+    if (v.equals(Command.ID_PROPERTY)) {
+      throw fail(field, "not be '" + Command.ID_PROPERTY + "' (it carries the command's id)", v, null);
+    }
     return v;
   }
 

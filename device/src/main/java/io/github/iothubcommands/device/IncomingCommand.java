@@ -20,11 +20,14 @@ import org.jspecify.annotations.Nullable;
  * properties and {@linkplain #mechanism() mechanism}. Immutable. The dispatcher builds these; {@link
  * #builder(Mechanism, String)} is public so that handlers can be unit-tested.
  *
- * <p><b>Command id.</b> For a cloud-to-device message it is the message id, which the service side sets to
- * the {@link Command#id() command's id}. A direct method does not carry the command id yet (a later release
- * adds it), so for a method it is, for now, the device SDK's request id for that call: unique per call, so a
- * command resent as a new method call is a new command to the dedupe window. A message without a message id
- * (not sent by this library) gets a random id and is never taken for a duplicate.
+ * <p><b>Command id.</b> The service side's {@link Command#id() command id}, the same for every retry of one
+ * command and for both legs of a fallback: for a cloud-to-device message the {@value Command#ID_PROPERTY}
+ * property, else its message id (which the service side sets to the same value); for a direct method the
+ * payload's top-level {@value io.github.iothubcommands.DirectMethod#COMMAND_ID_MEMBER} member, which the
+ * dispatcher removes before the handler sees the payload. A method sent without it ({@code
+ * sendCommandId(false)}, or by another sender) falls back on the device SDK's request id for that call,
+ * unique per call, so a resent call is then a new command to the dedupe window. A message without a message
+ * id (not sent by this library) gets a random id and is never taken for a duplicate.
  *
  * <p><b>Payload.</b> A direct method's payload is always JSON. A cloud-to-device message's is JSON when its
  * content type says {@value Command#JSON}, or when its content type is absent or {@value #OCTET_STREAM} and
@@ -107,8 +110,10 @@ public final class IncomingCommand {
   }
 
   /**
-   * Returns the command id: the message id of a cloud-to-device message; for a direct method, for now, the
-   * SDK's request id (see the class description).
+   * Returns the command id: the service side's command id when it travelled (the {@value Command#ID_PROPERTY}
+   * property or message id of a cloud-to-device message, a direct method's {@value
+   * io.github.iothubcommands.DirectMethod#COMMAND_ID_MEMBER}), else a direct method's SDK request id (see the
+   * class description).
    *
    * @return the command id
    */

@@ -61,6 +61,11 @@ class DispatcherEndToEndTest {
 
   /** The production path on the service side: CommandClient over the Azure transport, trusting the emulator. */
   static CommandClient serviceClientOf(IotHubEmulator emulator) {
+    return serviceClientOf(emulator, event -> { });
+  }
+
+  /** The same, with a listener for every event. */
+  static CommandClient serviceClientOf(IotHubEmulator emulator, io.github.iothubcommands.CommandListener listener) {
     // HTTPS (direct methods) uses the JVM's default socket factory; AMQP takes the SSLContext.
     HttpsURLConnection.setDefaultSSLSocketFactory(emulator.sslContext().getSocketFactory());
     AzureSasCredential sas = new AzureSasCredential(emulator.serviceSasToken());
@@ -68,6 +73,7 @@ class DispatcherEndToEndTest {
         .transport(AzureHubTransport.builder().credential(emulator.httpsHost(), sas).sslContext(emulator.sslContext())
             .build())
         .feedbackWindow(Duration.ofSeconds(5))
+        .listener(listener)
         .build();
   }
 
@@ -210,14 +216,16 @@ class DispatcherEndToEndTest {
 
   @ParameterizedTest
   @EnumSource(names = {"MQTT", "AMQPS"})
-  void aMethodCalledTwiceIsTwoCommandsWhileItsIdIsTheRequestId(IotHubClientProtocol protocol) throws Exception {
+  void aMethodSentWithoutItsCommandIdIsKnownByItsRequestIdSoTwoCallsAreTwoCommands(IotHubClientProtocol protocol)
+      throws Exception {
     List<String> ids = new CopyOnWriteArrayList<>();
     CommandDispatcher d = device(protocol, b -> b.handle("ping", c -> {
       ids.add(c.commandId());
       return CommandReply.ok();
     }));
-    client.send(d.deviceId(), Command.named("ping").build(), METHOD);
-    client.send(d.deviceId(), Command.named("ping").build(), METHOD);
+    DirectMethod withoutId = METHOD.toBuilder().sendCommandId(false).build();
+    client.send(d.deviceId(), Command.named("ping").id("same").build(), withoutId);
+    client.send(d.deviceId(), Command.named("ping").id("same").build(), withoutId);
     assertThat(ids).hasSize(2).doesNotHaveDuplicates();
     if (protocol == IotHubClientProtocol.MQTT) {
       // the $rid of the MQTT topic (the emulator numbers calls), not a random fallback: the SDK's id was seen

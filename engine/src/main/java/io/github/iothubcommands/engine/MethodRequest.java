@@ -1,7 +1,9 @@
 package io.github.iothubcommands.engine;
 
+import io.github.iothubcommands.DirectMethod;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A direct method call handed to a connected device, answered with {@link DeviceSession#respond}.
@@ -10,6 +12,7 @@ import java.util.Objects;
  * @param methodName the wire name ({@code component*name} for a Plug and Play component)
  * @param payloadJson the request payload, JSON text
  * @param responseTimeout how long the hub waits for the reply
+ * @see #commandId()
  */
 public record MethodRequest(String requestId, String methodName, String payloadJson, Duration responseTimeout) {
   /** Checks for nulls. */
@@ -18,5 +21,15 @@ public record MethodRequest(String requestId, String methodName, String payloadJ
     Objects.requireNonNull(methodName, "methodName");
     Objects.requireNonNull(payloadJson, "payloadJson");
     Objects.requireNonNull(responseTimeout, "responseTimeout");
+  }
+
+  /**
+   * Returns the command id the call carries in its payload ({@link DirectMethod#COMMAND_ID_MEMBER}), which is
+   * the same for every retry of one command; {@link #requestId()} differs per call.
+   *
+   * @return the command id, or empty if the payload carries none
+   */
+  public Optional<String> commandId() {
+    return DirectMethod.commandIdOf(payloadJson);
   }
 }

@@ -1,5 +1,6 @@
 package io.github.iothubcommands.testkit;
 
+import io.github.iothubcommands.Command;
 import io.github.iothubcommands.engine.DeliveredMessage;
 import io.github.iothubcommands.engine.DeviceEndpoint;
 import io.github.iothubcommands.engine.DeviceSession;
@@ -11,6 +12,7 @@ import io.github.iothubcommands.testkit.internal.RecordLog;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +35,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Without a handler, a method is answered {@code 501 {"error":"no handler for <name>"}}; without a
  * script, a message is completed. Thread-safe.
  *
+ * <p><b>Duplicates.</b> By default every call and message reaches its handler, as on a device that does not
+ * dedupe. After {@link #dedupeCommands()} the device runs each command id once, like the {@code device}
+ * module's dispatcher: a retried call (same {@link MethodRequest#commandId()}) is answered the first call's
+ * reply without running the handler, and a message whose command id ({@value Command#ID_PROPERTY}, else its
+ * message id) was already completed or rejected is settled the same way again at once; {@link
+ * #duplicateCount()} counts them.
+ *
  * <p>What the device received is kept within its hub's {@linkplain FakeHub#recordLimit() record limit},
  * shared by all the hub's devices: the oldest deliveries (and method calls) across the fleet are dropped
  * first, while {@link #receivedMessageCount()} and {@link #methodCallCount()} stay exact.
@@ -40,6 +49,8 @@ import org.jspecify.annotations.Nullable;
 public final class SimulatedDevice {
   /** Status a simulated device answers for a method it has no handler for. */
   public static final int NO_HANDLER_STATUS = 501;
+  /** How many command ids a deduping device remembers; past it the oldest is forgotten. */
+  public static final int DEDUPE_WINDOW = 1_000;
 
   private final String id;
   private final HubEngine engine;
@@ -51,6 +62,9 @@ public final class SimulatedDevice {
   private final RecordLog<DeviceRecord<MethodRequest>> methodCalls;
   private final AtomicInteger receivedMessageCount = new AtomicInteger();
   private final AtomicInteger methodCallCount = new AtomicInteger();
+  private final AtomicInteger duplicateCount = new AtomicInteger();
+  /** Replies by command id, for {@link #dedupeCommands()}; null while the device does not dedupe. */
+  private @Nullable LinkedHashMap<String, Object> ran;
   private @Nullable DeviceSession session;
 
   SimulatedDevice(String id, HubEngine engine, RecordLog<DeviceRecord<DeliveredMessage>> receivedMessages,
@@ -163,6 +177,34 @@ public final class SimulatedDevice {
   }
 
   /**
+   * Makes the device run each command once (see {@linkplain SimulatedDevice duplicates}), remembering the last
+   * {@value #DEDUPE_WINDOW} command ids.
+   *
+   * @return this device
+   */
+  public synchronized SimulatedDevice dedupeCommands() {
+    if (ran == null) {
+      ran = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
+          return size() > DEDUPE_WINDOW;
+        }
+      };
+    }
+    return this;
+  }
+
+  /**
+   * Returns how many calls and messages a {@linkplain #dedupeCommands() deduping} device answered as
+   * duplicates, without running their handler.
+   *
+   * @return the count
+   */
+  public int duplicateCount() {
+    return duplicateCount.get();
+  }
+
+  /**
    * Settles messages with whatever {@code behaviour} returns, once the {@linkplain #replyToMessages
    * scripted replies} are used up.
    *
@@ -249,19 +291,51 @@ public final class SimulatedDevice {
   private synchronized MessageReply nextMessageReply(DeliveredMessage message) {
     receivedMessageCount.incrementAndGet();
     receivedMessages.add(new DeviceRecord<>(id, message));
+    String key = ran == null ? null : messageCommandId(message);
+    Object earlier = key == null ? null : ran.get(key);
+    if (earlier != null) {
+      duplicateCount.incrementAndGet();
+      return earlier instanceof MessageReply.Settle settle ? new MessageReply.Settle(settle.disposition(),
+          Duration.ZERO) : MessageReply.complete(); // run as a method before (a fallback): done
+    }
     MessageReply scripted = scriptedReplies.pollFirst();
-    return scripted != null ? scripted : messageBehaviour.apply(message);
+    MessageReply reply = scripted != null ? scripted : messageBehaviour.apply(message);
+    if (key != null && reply instanceof MessageReply.Settle settle
+        && settle.disposition() != MessageReply.Disposition.ABANDON) { // an abandoned message runs again
+      ran.put(key, settle);
+    }
+    return reply;
+  }
+
+  private static String messageCommandId(DeliveredMessage delivered) {
+    String id = delivered.message().properties().get(Command.ID_PROPERTY);
+    return id != null ? id : delivered.message().messageId();
   }
 
   private MethodReply methodReply(MethodRequest request) {
     methodCallCount.incrementAndGet();
     methodCalls.add(new DeviceRecord<>(id, request));
-    Function<MethodRequest, MethodReply> handler = methods.get(request.methodName());
-    if (handler == null) {
-      return MethodReply.respond(NO_HANDLER_STATUS,
-          "{\"error\":\"no handler for " + request.methodName().replace("\"", "") + "\"}");
+    String key;
+    synchronized (this) {
+      key = ran == null ? null : request.commandId().orElse(null);
+      Object earlier = key == null ? null : ran.get(key);
+      if (earlier != null) {
+        duplicateCount.incrementAndGet();
+        return earlier instanceof MethodReply.Respond respond ? respond.after(Duration.ZERO)
+            : MethodReply.respond(200, "{}"); // delivered as a message before: done
+      }
     }
-    return handler.apply(request);
+    Function<MethodRequest, MethodReply> handler = methods.get(request.methodName());
+    MethodReply reply = handler != null ? handler.apply(request) : MethodReply.respond(NO_HANDLER_STATUS,
+        "{\"error\":\"no handler for " + request.methodName().replace("\"", "") + "\"}");
+    if (key != null && reply instanceof MethodReply.Respond respond) {
+      synchronized (this) {
+        if (ran != null) {
+          ran.put(key, respond);
+        }
+      }
+    }
+    return reply;
   }
 
   private void later(Duration delay, Runnable action) {

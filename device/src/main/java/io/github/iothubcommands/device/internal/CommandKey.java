@@ -2,9 +2,9 @@ package io.github.iothubcommands.device.internal;
 
 /**
  * What the dedupe window remembers a command by. A real command id is one namespace whatever the mechanism:
- * once direct methods carry the command id, a method and a C2D message with the same id are the same
- * command ({@link #commandId(String)} for both). Until then a method is known by the SDK's request id, in a
- * namespace of its own so that it can never be taken for a C2D message.
+ * a method and a C2D message with the same id are the same command ({@link #commandId(String)} for both), as
+ * the two legs of a fallback are. A method that arrives without its command id is known by the SDK's request
+ * id, in a namespace of its own so that it can never be taken for a C2D message.
  *
  * @param kind where the value comes from
  * @param value the id
@@ -14,7 +14,7 @@ public record CommandKey(Kind kind, String value) {
 
   /** Where a key's value comes from. */
   public enum Kind {
-    /** The command's own id (today: the C2D message id). */
+    /** The command's own id: a C2D message's command-id property or message id, a method's $commandId. */
     COMMAND_ID,
     /** The device SDK's request id of one direct method call. */
     METHOD_REQUEST_ID,

@@ -7,6 +7,7 @@ import com.microsoft.azure.sdk.iot.device.Message;
 import com.microsoft.azure.sdk.iot.device.MessageProperty;
 import com.microsoft.azure.sdk.iot.device.twin.DirectMethodResponse;
 import io.github.iothubcommands.Command;
+import io.github.iothubcommands.DirectMethod;
 import io.github.iothubcommands.device.CommandReply;
 import io.github.iothubcommands.device.IncomingCommand;
 import io.github.iothubcommands.device.IncomingCommand.Mechanism;
@@ -23,7 +24,10 @@ public final class SdkMessages {
    */
   public record Arrival(@Nullable IncomingCommand command, CommandKey key, String claimedName) {}
 
-  /** A C2D message: its name from {@value Command#NAME_PROPERTY}, its command id from its message id. */
+  /**
+   * A C2D message: its name from {@value Command#NAME_PROPERTY}, its command id from {@value
+   * Command#ID_PROPERTY}, else from its message id.
+   */
   public static Arrival fromMessage(Message m, String deviceId) {
     String name = m.getProperty(Command.NAME_PROPERTY);
     if (name == null) {
@@ -38,17 +42,21 @@ public final class SdkMessages {
     b.deviceId(deviceId);
     byte[] body = m.getBytes() == null ? new byte[0] : m.getBytes();
     b.payload(body, contentType(m.getContentType(), body));
-    String messageId = m.getMessageId();
+    String id = m.getProperty(Command.ID_PROPERTY);
+    if (id == null || id.isBlank()) {
+      id = m.getMessageId();
+    }
     CommandKey key = CommandKey.none();
-    if (messageId != null && !messageId.isBlank()) {
-      b.commandId(messageId);
-      key = CommandKey.commandId(messageId);
+    if (id != null && !id.isBlank()) {
+      b.commandId(id);
+      key = CommandKey.commandId(id);
     }
     MessageProperty[] properties = m.getProperties();
     if (properties != null) {
       for (MessageProperty p : properties) {
         String k = p.getName();
-        if (!k.equals(Command.NAME_PROPERTY) && !k.startsWith("iothub-") && !k.startsWith("$")) {
+        if (!k.equals(Command.NAME_PROPERTY) && !k.equals(Command.ID_PROPERTY) && !k.startsWith("iothub-")
+            && !k.startsWith("$")) {
           b.property(k, p.getValue());
         }
       }
@@ -57,8 +65,9 @@ public final class SdkMessages {
   }
 
   /**
-   * A direct method. Its command id is the SDK's request id for now (the command id does not travel with
-   * methods yet); without one the call is never taken for a duplicate.
+   * A direct method. Its command id is the payload's {@value DirectMethod#COMMAND_ID_MEMBER}, removed from the
+   * payload the handler sees; without it, the SDK's request id (a key of its own namespace); without either,
+   * the call is never taken for a duplicate.
    */
   public static Arrival fromMethod(String methodName, @Nullable String payloadJson, @Nullable String requestId,
       String deviceId) {
@@ -70,6 +79,12 @@ public final class SdkMessages {
     }
     b.deviceId(deviceId);
     String json = payloadJson == null ? "null" : payloadJson;
+    String commandId = DirectMethod.commandIdOf(json).orElse(null);
+    if (commandId != null) {
+      b.payload(DirectMethod.withoutCommandId(json).getBytes(StandardCharsets.UTF_8), Command.JSON);
+      b.commandId(commandId);
+      return new Arrival(b.build(), CommandKey.commandId(commandId), methodName);
+    }
     b.payload(json.getBytes(StandardCharsets.UTF_8), Command.JSON);
     CommandKey key = CommandKey.none();
     if (requestId != null && !requestId.isBlank()) {

@@ -140,6 +140,47 @@ class DispatchTest {
     assertThat(d.dispatch(c2d("count", "m2"), CommandKey.commandId("m2")).payloadJson()).isEqualTo("2");
   }
 
+  /** The service retries a method: new calls (new SDK request ids), the same $commandId in each payload. */
+  @Test
+  void aRetriedMethodRunsOnceAcrossCallsWithDifferentRequestIdsAndItsHandlerNeverSeesTheId() {
+    List<String> payloads = new CopyOnWriteArrayList<>();
+    handle("flash", c -> {
+      payloads.add(c.payloadAsString());
+      return CommandReply.ok(Map.of("run", runs.get()));
+    });
+    Dispatch d = dispatch();
+    String wire = "{\"$commandId\":\"fw-7\",\"image\":\"v2\"}";
+    SdkMessages.Arrival first = SdkMessages.fromMethod("flash", wire, "rid-1", "d");
+    SdkMessages.Arrival retry = SdkMessages.fromMethod("flash", wire, "rid-2", "d");
+    CommandReply r1 = d.dispatch(first.command(), first.key());
+    CommandReply r2 = d.dispatch(retry.command(), retry.key());
+    assertThat(runs).hasValue(1);
+    assertThat(r2).isEqualTo(r1);
+    assertThat(payloads).containsExactly("{\"image\":\"v2\"}");
+    // the control: calls that carry no command id are known by their request ids and both run
+    SdkMessages.Arrival a = SdkMessages.fromMethod("flash", "{}", "rid-3", "d");
+    SdkMessages.Arrival b = SdkMessages.fromMethod("flash", "{}", "rid-4", "d");
+    d.dispatch(a.command(), a.key());
+    d.dispatch(b.command(), b.key());
+    assertThat(runs).hasValue(3);
+  }
+
+  /** A fallback: the method reached the device after all (it reconnected), then the message came too. */
+  @Test
+  void aMethodAndAMessageWithTheSameCommandIdAreOneCommand() {
+    handle("update", c -> CommandReply.ok());
+    Dispatch d = dispatch();
+    SdkMessages.Arrival method = SdkMessages.fromMethod("update", "{\"$commandId\":\"u-1\"}", "rid-1", "d");
+    com.microsoft.azure.sdk.iot.device.Message m = new com.microsoft.azure.sdk.iot.device.Message("null");
+    m.setMessageId("u-1");
+    m.setProperty(io.github.iothubcommands.Command.NAME_PROPERTY, "update");
+    m.setProperty(io.github.iothubcommands.Command.ID_PROPERTY, "u-1");
+    SdkMessages.Arrival message = SdkMessages.fromMessage(m, "d");
+    assertThat(d.dispatch(method.command(), method.key()).status()).isEqualTo(200);
+    assertThat(d.dispatch(message.command(), message.key()).disposition()).isEqualTo(Disposition.COMPLETE);
+    assertThat(runs).hasValue(1);
+  }
+
   @Test
   void aDuplicateArrivingWhileTheFirstRunsWaitsForTheSameReply() throws Exception {
     CountDownLatch release = new CountDownLatch(1);

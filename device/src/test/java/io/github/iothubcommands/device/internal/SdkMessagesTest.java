@@ -86,6 +86,31 @@ class SdkMessagesTest {
   }
 
   @Test
+  void aMethodCarryingItsCommandIdIsKnownByItAndItsPayloadLosesTheMember() {
+    SdkMessages.Arrival a = SdkMessages.fromMethod("reboot", "{\"$commandId\":\"c-1\",\"delay\":5}", "7", "d");
+    assertThat(a.command().commandId()).isEqualTo("c-1");
+    assertThat(a.key()).isEqualTo(CommandKey.commandId("c-1"));
+    assertThat(a.command().payloadAsString()).isEqualTo("{\"delay\":5}");
+    SdkMessages.Arrival onlyId = SdkMessages.fromMethod("reboot", "{\"$commandId\":\"c-2\"}", "8", "d");
+    assertThat(onlyId.command().payloadAsString()).as("a null payload sent with its id").isEqualTo("{}");
+    SdkMessages.Arrival notText = SdkMessages.fromMethod("reboot", "{\"$commandId\":5}", "9", "d");
+    assertThat(notText.key()).isEqualTo(CommandKey.methodRequest("9"));
+  }
+
+  @Test
+  void aMessageIsKnownByItsCommandIdPropertyWhichTheHandlerDoesNotSee() {
+    Message m = message("{}");
+    m.setMessageId("m-1");
+    m.setProperty(Command.NAME_PROPERTY, "x");
+    m.setProperty(Command.ID_PROPERTY, "c-1");
+    m.setProperty("batch", "7");
+    SdkMessages.Arrival a = SdkMessages.fromMessage(m, "d");
+    assertThat(a.command().commandId()).isEqualTo("c-1");
+    assertThat(a.key()).isEqualTo(CommandKey.commandId("c-1"));
+    assertThat(a.command().properties()).containsExactly(Map.entry("batch", "7"));
+  }
+
+  @Test
   void dispositionsMapToTheSdksMessageResults() {
     assertThat(SdkMessages.result(CommandReply.ok())).isEqualTo(IotHubMessageResult.COMPLETE);
     assertThat(SdkMessages.result(CommandReply.reject())).isEqualTo(IotHubMessageResult.REJECT);
