@@ -72,9 +72,10 @@ public interface ReactiveCommandClient extends AutoCloseable {
   Mono<CommandOutcome> send(String deviceId, Command command, DeliveryStrategy strategy);
 
   /**
-   * Sends a command on subscription and emits every transition it makes, as {@link
-   * io.github.iothubcommands.CommandClientBuilder#listener listeners} see them: first {@code QUEUED}, last
-   * the terminal status, whose event carries the outcome; then completes. Events wait in a buffer for a slow
+   * Sends a command on subscription and emits every event it has, as {@link
+   * io.github.iothubcommands.CommandClientBuilder#listener listeners} see them: first {@code QUEUED}, then its
+   * transitions and any retry scheduled or fallback taken ({@link CommandEvent#kind()}), last the terminal
+   * status, whose event carries the outcome; then completes. Events wait in a buffer for a slow
    * subscriber (a command makes a bounded number of them).
    *
    * @param deviceId the target device

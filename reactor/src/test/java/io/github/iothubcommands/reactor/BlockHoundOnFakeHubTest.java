@@ -8,6 +8,7 @@ import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.CommandStatus;
 import io.github.iothubcommands.DeliveryStrategy;
 import io.github.iothubcommands.DirectMethod;
+import io.github.iothubcommands.RetryPolicy;
 import io.github.iothubcommands.SequencePlan;
 import io.github.iothubcommands.SequenceResult;
 import io.github.iothubcommands.engine.HubLimits;
@@ -74,6 +75,7 @@ class BlockHoundOnFakeHubTest {
 
   @Test
   void everyPublisherRunsWithoutBlockingAReactorThread() {
+    hub.device("offline-1");
     hub.device("d1").onMethod("reboot", MethodReply.respond(200, "{}").after(Duration.ofMillis(20)))
         .onMethod("hang", MethodReply.stall()).connect();
     List<String> fleet = IntStream.range(0, 200).mapToObj(i -> "f-" + i).toList();
@@ -96,6 +98,14 @@ class BlockHoundOnFakeHubTest {
     StepVerifier.create(client.send("d1", Command.named("hang").build(),
             DirectMethod.custom().responseTimeout(Duration.ofSeconds(5)).build()).subscribeOn(Schedulers.parallel())
             .timeout(Duration.ofMillis(100), Mono.empty())) // cancels the command on a parallel thread
+        .expectComplete().verify(WAIT);
+    StepVerifier.create(client.send("offline-1", Command.named("reboot").build(), DirectMethod.custom()
+            .retry(RetryPolicy.custom().maxAttempts(3).initialBackoff(Duration.ofMillis(10)).build()).build())
+            .subscribeOn(Schedulers.parallel())) // retries on the parallel scheduler's timers
+        .assertNext(o -> {
+          assertThat(o.status()).isEqualTo(CommandStatus.DEVICE_OFFLINE);
+          assertThat(o.attempts()).isEqualTo(3);
+        })
         .expectComplete().verify(WAIT);
     StepVerifier.create(client.run(SequencePlan.forDevice("d1")
             .then(Command.named("on").id("p-1").build(), DeliveryStrategy.cloudToDevice())
