@@ -2,10 +2,13 @@ package io.github.iothubcommands.reactor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.iothubcommands.CloudToDevice;
 import io.github.iothubcommands.Command;
 import io.github.iothubcommands.CommandEvent;
 import io.github.iothubcommands.CommandStatus;
+import io.github.iothubcommands.DeliveryStrategy;
 import io.github.iothubcommands.DirectMethod;
+import io.github.iothubcommands.Mechanism;
 import io.github.iothubcommands.RetryPolicy;
 import io.github.iothubcommands.testkit.MethodReply;
 import java.time.Duration;
@@ -15,8 +18,9 @@ import org.junit.jupiter.api.Timeout;
 import reactor.test.StepVerifier;
 
 /**
- * Retries as core decides them (RetryPolicy), scheduled on the Reactor scheduler: a virtual second of backoff
- * passes in StepVerifier's virtual time, and cancelling mid-retry stops the next attempt.
+ * Retries and fallback as core decides them, scheduled on the Reactor scheduler: a virtual second of backoff
+ * passes in StepVerifier's virtual time, cancelling mid-retry stops the next attempt, and a fallback's connect
+ * timeout and feedback window pass in virtual time too.
  */
 @Timeout(30)
 class ReactiveRetryTest {
@@ -76,5 +80,26 @@ class ReactiveRetryTest {
     assertThat(v.events).extracting(CommandEvent::status).last().isEqualTo(CommandStatus.CANCELLED);
     v.vts.advanceTimeBy(Duration.ofMinutes(5));
     assertThat(v.hub.invocationCount("pump")).isEqualTo(2);
+  }
+
+  @Test
+  void fallbackQueuesTheCommandAsAMessageWhenTheDeviceStaysOfflineAndSaysSo() {
+    v.hub.device("pump").connectAfter(Duration.ofSeconds(30)); // offline past the connect timeout
+    DeliveryStrategy fallback = DeliveryStrategy.fallback(
+        DirectMethod.custom().connectTimeout(Duration.ofSeconds(10)).build(), CloudToDevice.custom().build());
+    StepVerifier.withVirtualTime(() -> v.client.sendWithEvents("pump", Command.named("start").build(), fallback),
+            () -> v.vts, Long.MAX_VALUE)
+        .assertNext(e -> assertThat(e.status()).isEqualTo(CommandStatus.QUEUED))
+        .expectNoEvent(Duration.ofMillis(9_999))
+        .thenAwait(Duration.ofMillis(1))
+        .assertNext(e -> assertThat(e.kind()).isEqualTo(CommandEvent.Kind.FALLBACK_TAKEN))
+        .assertNext(e -> assertThat(e.status()).isEqualTo(CommandStatus.SENT)) // queued by the hub
+        .thenAwait(Duration.ofSeconds(35)) // connects at 30 s, completes it; the next feedback batch reports it
+        .assertNext(e -> {
+          assertThat(e.status()).isEqualTo(CommandStatus.DELIVERED);
+          assertThat(e.outcome().orElseThrow().mechanism()).contains(Mechanism.CLOUD_TO_DEVICE);
+        })
+        .expectComplete()
+        .verify(WAIT);
   }
 }
