@@ -36,6 +36,7 @@ public final class CommandClientBuilder {
   private Duration feedbackWindow = DEFAULT_FEEDBACK_WINDOW;
   private @Nullable RandomGenerator random;
   private final List<CommandListener> listeners = new ArrayList<>();
+  private final List<FeedbackListener> feedbackListeners = new ArrayList<>();
 
   CommandClientBuilder() {}
 
@@ -108,6 +109,19 @@ public final class CommandClientBuilder {
   }
 
   /**
+   * Adds a listener for every cloud-to-device feedback record the client receives, its own commands' and
+   * others' (see {@link FeedbackListener}).
+   *
+   * @param listener the listener
+   * @return this builder
+   * @throws IllegalArgumentException if {@code listener} is null
+   */
+  public CommandClientBuilder feedbackListener(FeedbackListener listener) {
+    feedbackListeners.add(Validation.notNull("listener", listener));
+    return this;
+  }
+
+  /**
    * Builds the client and starts receiving feedback.
    *
    * @return the client
@@ -121,6 +135,6 @@ public final class CommandClientBuilder {
     TimeSource time = timeSource != null ? timeSource : t.timeSource().orElse(null);
     SystemTimeSource owned = time == null ? SystemTimeSource.create() : null;
     return new DefaultCommandClient(t, owned != null ? owned : time, owned, feedbackWindow, List.copyOf(listeners),
-        random != null ? random : ThreadLocalRandom.current());
+        random != null ? random : ThreadLocalRandom.current(), List.copyOf(feedbackListeners));
   }
 }

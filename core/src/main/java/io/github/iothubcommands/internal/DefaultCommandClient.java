@@ -10,6 +10,7 @@ import io.github.iothubcommands.DeliveryStrategy;
 import io.github.iothubcommands.FailurePolicy;
 import io.github.iothubcommands.FanOut;
 import io.github.iothubcommands.FanOutHandle;
+import io.github.iothubcommands.FeedbackListener;
 import io.github.iothubcommands.SequencePlan;
 import io.github.iothubcommands.SequenceResult;
 import io.github.iothubcommands.spi.BlockingMethodTransport;
@@ -50,7 +51,8 @@ public final class DefaultCommandClient implements CommandClient {
   private final Set<FanOutRun> fanOuts = ConcurrentHashMap.newKeySet();
 
   public DefaultCommandClient(HubTransport transport, TimeSource time, @Nullable SystemTimeSource ownedTime,
-      Duration feedbackWindow, List<CommandListener> listeners, RandomGenerator random) {
+      Duration feedbackWindow, List<CommandListener> listeners, RandomGenerator random,
+      List<FeedbackListener> feedbackListeners) {
     this.transport = transport;
     this.time = time;
     this.ownedTime = ownedTime;
@@ -58,7 +60,7 @@ public final class DefaultCommandClient implements CommandClient {
     this.tracker = new InProcessTracker(time, listeners);
     this.attempts = new Attempts(transport, time, tracker, feedbackWindow, random);
     this.deliveries = new Deliveries(attempts);
-    FeedbackSubscription subscription = transport.startFeedback(tracker);
+    FeedbackSubscription subscription = transport.startFeedback(FeedbackTap.of(tracker, feedbackListeners));
     this.feedback = subscription != null ? subscription : () -> { };
   }
 

@@ -15,15 +15,7 @@ class QuickstartTest {
 
   @Test
   void quickstartRunsAndPrintsBothOutcomes() {
-    PrintStream original = System.out;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-    try {
-      Quickstart.main(new String[0]);
-    } finally {
-      System.setOut(original);
-    }
-    assertThat(bytes.toString(StandardCharsets.UTF_8).lines())
+    assertThat(stdoutOf(() -> Quickstart.main(new String[0])).lines())
         .containsExactly("SUCCEEDED {\"accepted\":true}", "DELIVERED");
   }
 
@@ -38,7 +30,20 @@ class QuickstartTest {
         .contains(unindented);
   }
 
-  private static String between(String s, String start, String end) {
+  /** What {@code main} prints on {@code System.out}. */
+  static String stdoutOf(Runnable main) {
+    PrintStream original = System.out;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    try {
+      main.run();
+    } finally {
+      System.setOut(original);
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  static String between(String s, String start, String end) {
     int from = s.indexOf(start) + start.length();
     return s.substring(from, s.indexOf(end, from));
   }

@@ -220,12 +220,15 @@ public final class FakeHub implements AutoCloseable {
    * batches, method timeouts, late device replies, scheduled connects.
    *
    * @param duration how far
-   * @throws IllegalStateException in real-time mode
+   * @throws IllegalStateException in real-time mode, or on a time source given to {@link
+   *     Builder#timeSource(TimeSource)}
    */
   public void advance(Duration duration) {
     if (virtualTime == null) {
-      throw new IllegalStateException("advance() needs virtual time, but this hub runs in real time "
-          + "(FakeHub.realTime()); use FakeHub.create()");
+      throw new IllegalStateException(time() == TimeSource.system()
+          ? "advance() needs virtual time, but this hub runs in real time (FakeHub.realTime()); use FakeHub.create()"
+          : "advance() needs virtual time of the hub's own, but this hub runs on " + time()
+              + " (Builder.timeSource(...)): advance that clock instead, or use FakeHub.create()");
     }
     virtualTime.advance(duration);
   }
@@ -458,6 +461,7 @@ public final class FakeHub implements AutoCloseable {
     private HubLimits limits = HubLimits.DEFAULTS;
     private int recordLimit = DEFAULT_RECORD_LIMIT;
     private boolean realTime;
+    private @Nullable TimeSource timeSource;
 
     private Builder() {}
 
@@ -496,17 +500,38 @@ public final class FakeHub implements AutoCloseable {
      */
     public Builder realTime() {
       this.realTime = true;
+      this.timeSource = null;
+      return this;
+    }
+
+    /**
+     * Runs the hub on {@code timeSource}, which something else drives — say the reactor module's time source
+     * over a Reactor {@code VirtualTimeScheduler}, so that {@code StepVerifier.withVirtualTime} moves the
+     * hub's clock and the client's together. {@link FakeHub#advance(Duration)} is then refused: advance the
+     * time source's own clock. Undoes {@link #realTime()}.
+     *
+     * @param timeSource the time source the hub's engine runs on
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeSource} is null
+     */
+    public Builder timeSource(TimeSource timeSource) {
+      if (timeSource == null) {
+        throw new IllegalArgumentException("timeSource must not be null");
+      }
+      this.timeSource = timeSource;
+      this.realTime = false;
       return this;
     }
 
     /**
      * Runs the hub on virtual time from {@link VirtualTime#DEFAULT_START} (the default); undoes {@link
-     * #realTime()}.
+     * #realTime()} and {@link #timeSource(TimeSource)}.
      *
      * @return this builder
      */
     public Builder virtualTime() {
       this.realTime = false;
+      this.timeSource = null;
       return this;
     }
 
@@ -518,6 +543,10 @@ public final class FakeHub implements AutoCloseable {
     public FakeHub build() {
       if (realTime) {
         return new FakeHub(limits, TimeSource.system(), null, recordLimit);
+      }
+      TimeSource given = timeSource;
+      if (given != null) {
+        return new FakeHub(limits, given, null, recordLimit);
       }
       VirtualTime time = new VirtualTime();
       return new FakeHub(limits, time, time, recordLimit);

@@ -10,6 +10,7 @@ import io.github.iothubcommands.CommandOutcome;
 import io.github.iothubcommands.CommandStatus;
 import io.github.iothubcommands.DeliveryStrategy;
 import io.github.iothubcommands.DirectMethod;
+import io.github.iothubcommands.engine.VirtualTime;
 import io.github.iothubcommands.spi.FeedbackStatus;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -144,5 +145,26 @@ class FakeHubTest {
     assertThatThrownBy(() -> MethodReply.respond(200, "not json"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("payloadJson must be well-formed JSON");
+  }
+
+  @Test
+  void hubOnAGivenTimeSourceMovesOnlyWithThatClock() {
+    VirtualTime clock = new VirtualTime();
+    try (FakeHub driven = FakeHub.builder().timeSource(clock).build()) {
+      SimulatedDevice device = driven.device("d1").connectAfter(Duration.ofSeconds(5));
+      assertThat(driven.time()).isSameAs(clock);
+      assertThat(driven.transport().timeSource()).containsSame(clock);
+      assertThatThrownBy(() -> driven.advance(Duration.ofSeconds(5))).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("advance that clock");
+      assertThat(device.isConnected()).isFalse();
+      clock.advance(Duration.ofSeconds(5));
+      assertThat(device.isConnected()).isTrue();
+    }
+  }
+
+  @Test
+  void nullTimeSourceIsRefusedNamingTheField() {
+    assertThatThrownBy(() -> FakeHub.builder().timeSource(null)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("timeSource");
   }
 }
