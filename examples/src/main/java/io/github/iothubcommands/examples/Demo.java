@@ -152,14 +152,15 @@ public final class Demo {
   }
 
   /**
-   * Starts an emulator as the demo wants it: feedback batched every second instead of 15 s, HTTPS and MQTT
-   * on free ports (AMQPS, which the SDKs always dial on 5671, stays there).
+   * Starts an emulator as the demo wants it: feedback batched every second instead of 15 s, on a free
+   * loopback address (127.0.0.2 and up), so another emulator on 127.0.0.1 — the SDKs always dial AMQPS on 5671
+   * and MQTT on 8883 — does not get in the way.
    *
    * @return the running emulator; the caller closes it
-   * @throws IllegalStateException if port 5671 is taken, usually by another emulator
+   * @throws IllegalStateException if no loopback address has its ports free
    */
   public static IotHubEmulator startEmulator() {
-    return IotHubEmulator.builder().hubName("iothub-commands-demo").httpsPort(0).mqttPort(0)
+    return IotHubEmulator.builder().hubName("iothub-commands-demo").bindAnyFreeLoopbackAddress()
         .limits(HubLimits.custom().feedbackBatchInterval(Duration.ofSeconds(1)).build())
         .start();
   }
@@ -195,7 +196,7 @@ public final class Demo {
           "emulator: IotHubEmulator on loopback (" + hub.httpsHost() + "), the real Azure IoT service and device SDKs",
           AzureHubTransport.builder().credential(hub.httpsHost(), sas).sslContext(hub.sslContext()).build(),
           new RegistryClient(hub.httpsHost(), sas),
-          "127.0.0.1", // the device SDK refuses "localhost" (no dot); the certificate names 127.0.0.1
+          hub.deviceHost(), // an IP literal: the device SDK refuses "localhost" (no dot); the certificate names it
           hub.sslContext(), EMULATOR), out);
     } finally {
       HttpsURLConnection.setDefaultSSLSocketFactory(previous);
