@@ -135,6 +135,6 @@ public final class CommandClientBuilder {
     TimeSource time = timeSource != null ? timeSource : t.timeSource().orElse(null);
     SystemTimeSource owned = time == null ? SystemTimeSource.create() : null;
     return new DefaultCommandClient(t, owned != null ? owned : time, owned, feedbackWindow, List.copyOf(listeners),
-        random != null ? random : ThreadLocalRandom.current(), List.copyOf(feedbackListeners));
+        random, List.copyOf(feedbackListeners));
   }
 }

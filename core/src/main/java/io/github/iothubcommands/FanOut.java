@@ -195,17 +195,24 @@ public final class FanOut {
   public static String deviceCommandId(String templateId, String deviceId) {
     Validation.notNull("templateId", templateId);
     Validation.notNull("deviceId", deviceId);
+    return templateId.concat(deviceSuffix(deviceId));
+  }
+
+  /** The dot and 32 hex digits that {@link #deviceCommandId} appends: one SHA-256 per device, however many ids. */
+  private static String deviceSuffix(String deviceId) {
     byte[] digest;
     try {
       digest = MessageDigest.getInstance("SHA-256").digest(deviceId.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) { // every Java platform has SHA-256
       throw new IllegalStateException("SHA-256 is not available", e);
     }
-    StringBuilder s = new StringBuilder(templateId.length() + DEVICE_SUFFIX_LENGTH).append(templateId).append('.');
+    char[] suffix = new char[DEVICE_SUFFIX_LENGTH];
+    suffix[0] = '.';
     for (int i = 0; i < (DEVICE_SUFFIX_LENGTH - 1) / 2; i++) {
-      s.append(HEX[(digest[i] >> 4) & 0xf]).append(HEX[digest[i] & 0xf]);
+      suffix[1 + 2 * i] = HEX[(digest[i] >> 4) & 0xf];
+      suffix[2 + 2 * i] = HEX[digest[i] & 0xf];
     }
-    return s.toString();
+    return new String(suffix);
   }
 
   /**
@@ -238,7 +245,8 @@ public final class FanOut {
     if (p == null) {
       throw new IllegalStateException("this fan-out sends a single command: use commandFor(deviceId)");
     }
-    return p.retarget(deviceId, c -> c.toBuilder().id(deviceCommandId(c.id(), deviceId)).build());
+    String suffix = deviceSuffix(Validation.notNull("deviceId", deviceId)); // retarget checks the rest
+    return p.retarget(deviceId, c -> c.toBuilder().id(c.id().concat(suffix)).build());
   }
 
   /**

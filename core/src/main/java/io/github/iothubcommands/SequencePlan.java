@@ -49,8 +49,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>Retries.</b> A plan adds no retry of its own, so there is one retry mechanism: a step (or a
  * compensation) retries as its strategy's retry policy says (the strategies' {@code retry(RetryPolicy)}
- * setting, which arrives with the retries work; until then each step makes one attempt), and the step
- * timeout bounds all its attempts together, since they run under the step's one command.
+ * setting; without one a step makes one attempt), and the step timeout bounds all its attempts together, since they run under the step's one command.
  *
  * <p><b>Idempotency.</b> Every command in a plan, compensations included, has its own id (checked when it is
  * added): the id is the idempotency key the device can dedupe on, so a re-run plan with the same ids does

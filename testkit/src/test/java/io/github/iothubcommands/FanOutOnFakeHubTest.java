@@ -404,6 +404,21 @@ class FanOutOnFakeHubTest {
   }
 
   @Test
+  void aPlanTemplateWhoseCompensationIsInvalidIsRefusedBeforeAnyDeviceIsTaken() {
+    SequencePlan template = SequencePlan.forDevice("template")
+        .then(Command.named("install").id("install-1").build(), DeliveryStrategy.directMethod())
+        .onFailure(FailurePolicy.compensate(Command.named("rollback").id("rollback-1").property("k", "v").build(),
+            DeliveryStrategy.directMethod())) // a direct method carries no properties
+        .build();
+    AtomicInteger results = new AtomicInteger();
+    CountingIds source = new CountingIds(10, results, Integer.MAX_VALUE);
+    assertThatThrownBy(() -> client.fanOut(FanOut.to(source).plan(template).ratePerSecond(10).build()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("properties");
+    assertThat(source.taken).isZero();
+    assertThat(hub.invocationCount()).isZero();
+  }
+
+  @Test
   void invalidIdsFromALazySourceFailWithoutASendAndOthersGoOn() {
     hub.device("good-1").onMethod("reboot", MethodReply.respond(200, "{}")).connect();
     hub.device("good-2").onMethod("reboot", MethodReply.respond(200, "{}")).connect();

@@ -9,6 +9,7 @@ import io.github.iothubcommands.spi.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -22,10 +23,15 @@ final class Attempts {
   final TimeSource time;
   final CommandTracker tracker;
   final Duration feedbackWindow;
-  private final RandomGenerator random;
+  private final @Nullable RandomGenerator random;
 
+  /**
+   * @param random the user's jitter source, or {@code null} for {@link ThreadLocalRandom}, drawn on the calling
+   *     thread with no lock (a captured {@code ThreadLocalRandom.current()} shared by threads that never called
+   *     {@code current()} themselves would give them all the same sequence, so every device would back off alike)
+   */
   Attempts(HubTransport transport, TimeSource time, CommandTracker tracker, Duration feedbackWindow,
-      RandomGenerator random) {
+      @Nullable RandomGenerator random) {
     this.transport = transport;
     this.time = time;
     this.tracker = tracker;
@@ -33,10 +39,14 @@ final class Attempts {
     this.random = random;
   }
 
-  /** A number in [0, 1) for retry jitter; calls are serialized, so a seeded generator replays exactly. */
+  /** A number in [0, 1) for retry jitter; calls to a user's generator are serialized, so a seeded one replays. */
   double nextRandom() {
-    synchronized (random) {
-      return random.nextDouble();
+    RandomGenerator r = random;
+    if (r == null) {
+      return ThreadLocalRandom.current().nextDouble();
+    }
+    synchronized (r) {
+      return r.nextDouble();
     }
   }
 

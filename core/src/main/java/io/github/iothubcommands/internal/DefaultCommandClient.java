@@ -51,7 +51,7 @@ public final class DefaultCommandClient implements CommandClient {
   private final Set<FanOutRun> fanOuts = ConcurrentHashMap.newKeySet();
 
   public DefaultCommandClient(HubTransport transport, TimeSource time, @Nullable SystemTimeSource ownedTime,
-      Duration feedbackWindow, List<CommandListener> listeners, RandomGenerator random,
+      Duration feedbackWindow, List<CommandListener> listeners, @Nullable RandomGenerator random,
       List<FeedbackListener> feedbackListeners) {
     this.transport = transport;
     this.time = time;
@@ -98,12 +98,20 @@ public final class DefaultCommandClient implements CommandClient {
     checkOpen();
     List<Delivery> steps = new ArrayList<>(plan.steps().size());
     List<@Nullable Delivery> compensations = new ArrayList<>(plan.steps().size());
-    for (SequencePlan.Step step : plan.steps()) { // every command, compensations too, before the first is sent
+    checkPlan(plan, steps, compensations);
+    return new SequenceRun(plan, steps, compensations, this).start();
+  }
+
+  /**
+   * Checks every command of a plan, compensations too, before the first is sent, adding each step's delivery
+   * and each step's compensation delivery ({@code null} if it has none) to the lists.
+   */
+  private void checkPlan(SequencePlan plan, List<Delivery> steps, List<@Nullable Delivery> compensations) {
+    for (SequencePlan.Step step : plan.steps()) {
       steps.add(check(plan.deviceId(), step.command(), step.strategy()));
       compensations.add(step.failurePolicy() instanceof FailurePolicy.Compensate c
           ? check(plan.deviceId(), c.command(), c.strategy()) : null);
     }
-    return new SequenceRun(plan, steps, compensations, this).start();
   }
 
   @Override
@@ -118,10 +126,8 @@ public final class DefaultCommandClient implements CommandClient {
     Command template = fanOut.command();
     if (template != null) {
       check(TEMPLATE_DEVICE, fanOut.commandFor(TEMPLATE_DEVICE), Objects.requireNonNull(fanOut.strategy()));
-    } else {
-      for (SequencePlan.Step step : fanOut.planFor(TEMPLATE_DEVICE).steps()) {
-        check(TEMPLATE_DEVICE, step.command(), step.strategy());
-      }
+    } else { // the same checks runAsync makes, compensations included, so a bad plan fails here, not per device
+      checkPlan(fanOut.planFor(TEMPLATE_DEVICE), new ArrayList<>(), new ArrayList<>());
     }
     FanOutRun run = new FanOutRun(fanOut, this, time);
     fanOuts.add(run);
