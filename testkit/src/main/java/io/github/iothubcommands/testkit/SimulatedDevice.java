@@ -63,8 +63,11 @@ public final class SimulatedDevice {
   private final AtomicInteger receivedMessageCount = new AtomicInteger();
   private final AtomicInteger methodCallCount = new AtomicInteger();
   private final AtomicInteger duplicateCount = new AtomicInteger();
-  /** Replies by command id, for {@link #dedupeCommands()}; null while the device does not dedupe. */
-  private @Nullable LinkedHashMap<String, Object> ran;
+  /**
+   * Replies by command id, for {@link #dedupeCommands()}; null while the device does not dedupe. Set once under
+   * the lock and read under it; volatile so that a method call on a device that does not dedupe takes no lock.
+   */
+  private volatile @Nullable LinkedHashMap<String, Object> ran;
   private @Nullable DeviceSession session;
 
   SimulatedDevice(String id, HubEngine engine, RecordLog<DeviceRecord<DeliveredMessage>> receivedMessages,
@@ -315,24 +318,24 @@ public final class SimulatedDevice {
   private MethodReply methodReply(MethodRequest request) {
     methodCallCount.incrementAndGet();
     methodCalls.add(new DeviceRecord<>(id, request));
-    String key;
-    synchronized (this) {
-      key = ran == null ? null : request.commandId().orElse(null);
-      Object earlier = key == null ? null : ran.get(key);
-      if (earlier != null) {
-        duplicateCount.incrementAndGet();
-        return earlier instanceof MethodReply.Respond respond ? respond.after(Duration.ZERO)
-            : MethodReply.respond(200, "{}"); // delivered as a message before: done
+    LinkedHashMap<String, Object> dedupe = ran; // never reset once set
+    String key = dedupe == null ? null : request.commandId().orElse(null);
+    if (dedupe != null && key != null) {
+      synchronized (this) {
+        Object earlier = dedupe.get(key);
+        if (earlier != null) {
+          duplicateCount.incrementAndGet();
+          return earlier instanceof MethodReply.Respond respond ? respond.after(Duration.ZERO)
+              : MethodReply.respond(200, "{}"); // delivered as a message before: done
+        }
       }
     }
     Function<MethodRequest, MethodReply> handler = methods.get(request.methodName());
     MethodReply reply = handler != null ? handler.apply(request) : MethodReply.respond(NO_HANDLER_STATUS,
         "{\"error\":\"no handler for " + request.methodName().replace("\"", "") + "\"}");
-    if (key != null && reply instanceof MethodReply.Respond respond) {
+    if (dedupe != null && key != null && reply instanceof MethodReply.Respond respond) {
       synchronized (this) {
-        if (ran != null) {
-          ran.put(key, respond);
-        }
+        dedupe.put(key, respond);
       }
     }
     return reply;
