@@ -25,15 +25,16 @@ public final class MqttDeviceServer {
    * Binds the MQTT server.
    *
    * @param c the shared context
+   * @param sessions the devices' MQTT sessions, kept across connections (and across restarts of this server)
    * @return the running server
    * @throws InterruptedException if interrupted while binding
    */
-  public static ProtocolServer start(EmulatorContext c) throws InterruptedException {
+  public static ProtocolServer start(EmulatorContext c, MqttSessions sessions) throws InterruptedException {
     return NettyServer.bind(c, NAME, c.mqttPort(), ch -> ch.pipeline()
         .addLast(OpenDeadline.NAME, new OpenDeadline(c.timeouts().handshake(), "TLS handshake and CONNECT"))
         .addLast("tls", c.tlsHandler(ch))
         .addLast(DECODER, new MqttDecoder(MAX_PACKET_BYTES))
         .addLast("encoder", MqttEncoder.INSTANCE)
-        .addLast("device", new MqttDeviceHandler(c.engine(), c.verifier(), c.credentials())));
+        .addLast("device", new MqttDeviceHandler(c.engine(), c.verifier(), c.credentials(), sessions)));
   }
 }
