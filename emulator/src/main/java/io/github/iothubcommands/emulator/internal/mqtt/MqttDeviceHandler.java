@@ -183,11 +183,11 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
       ctx.pipeline().addBefore(MqttDeviceServer.DECODER, "keepAlive",
           new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
     }
-    ctx.writeAndFlush(MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
+    // CONNACK first on the wire, but a resumed session's subscriptions in the engine before the device can
+    // read it: a method sent as soon as the device is back must find it subscribed.
+    ctx.write(MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
         .sessionPresent(opened.present()).build());
-    LOG.debug("Device {} connected over MQTT, keep-alive {} s, session {}", clientId, keepAlive,
-        opened.present() ? "resumed" : kept.persistent ? "new, kept" : "clean");
-    if (opened.present()) { // after CONNACK is written, as after SUBACK below
+    if (opened.present()) {
       DeviceSession s = session;
       if (s != null && kept.messages) {
         s.subscribeMessages();
@@ -196,6 +196,9 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
         s.subscribeMethods();
       }
     }
+    ctx.flush();
+    LOG.debug("Device {} connected over MQTT, keep-alive {} s, session {}", clientId, keepAlive,
+        opened.present() ? "resumed" : kept.persistent ? "new, kept" : "clean");
   }
 
   /**
