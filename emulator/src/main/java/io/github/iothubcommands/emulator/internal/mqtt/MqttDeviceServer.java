@@ -10,7 +10,8 @@ import io.netty.handler.codec.mqtt.MqttEncoder;
 /**
  * MQTT 3.1.1 over TLS for devices (IoT Hub: port 8883). Pipeline: open deadline (TLS handshake and CONNECT
  * within the handshake timeout of the accept; swapped for the keep-alive watchdog after CONNECT) → TLS →
- * Netty's MQTT decoder (packet size limit) and encoder → {@link MqttDeviceHandler}.
+ * Netty's MQTT decoder (packet size limit) and encoder → {@link MqttDeviceHandler}. What outlives a connection
+ * (a clean-session-0 device's subscriptions) is in {@link MqttSessions}.
  */
 public final class MqttDeviceServer {
   /** The front door's name in logs and errors. */
