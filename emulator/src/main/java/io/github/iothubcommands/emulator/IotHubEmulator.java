@@ -301,6 +301,18 @@ public final class IotHubEmulator implements AutoCloseable {
     return runtime.engine();
   }
 
+  /**
+   * Closes a device's MQTT connection abruptly, without an MQTT packet, as a lost network would; the device's
+   * MQTT session is kept. Package-private test hook for device SDK reconnects, until the admin surface offers
+   * "force a device offline".
+   *
+   * @param deviceId the device
+   * @return {@code false} if the device has no MQTT connection
+   */
+  boolean dropMqttConnection(String deviceId) {
+    return runtime.dropMqttConnection(deviceId);
+  }
+
   /** Stops every server, disconnects every client, closes the engine and deletes temporary files. */
   @Override
   public void close() {

@@ -19,7 +19,8 @@
  *       policy's or one device's rights on that connection.
  *   <li><b>MQTT 3.1.1</b> over TLS (port 8883, which the device SDK always dials) for the device SDK over
  *       {@code IotHubClientProtocol.MQTT}: connect with SAS, C2D delivery, direct method requests and
- *       replies.
+ *       replies; a clean-session-0 device's subscriptions are kept across its connections, as the SDK's
+ *       reconnect expects.
  * </ul>
  *
  * <p>All three listen on one address: 127.0.0.1 by default, or another loopback address (127.0.0.2, …) so

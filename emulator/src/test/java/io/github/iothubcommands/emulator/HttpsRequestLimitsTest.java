@@ -42,6 +42,16 @@ class HttpsRequestLimitsTest {
   }
 
   @Test
+  void headerFarPastWhatSocketBuffersHoldIsStillAnswered431_theClientReadsTheAnswerAfterItsWriteFails()
+      throws Exception {
+    // 8 MB: the server answers and closes long before the client has written it all, every time.
+    RawHttps.Response r = RawHttps.exchange(hub, RawHttps.request(hub, "GET /devices/d1?api-version=2021-04-12", "",
+        "X-Padding: " + "a".repeat(8 * 1024 * 1024)));
+    assertThat(r.status()).as(r.statusLine()).isEqualTo(431);
+    assertThat(r.body()).contains("431000");
+  }
+
+  @Test
   void headersJustUnderTheLimitAreServed() throws Exception {
     RawHttps.Response r = RawHttps.exchange(hub, RawHttps.request(hub, "GET /devices/d1?api-version=2021-04-12", "",
         "X-Padding: " + "a".repeat(HttpsServiceServer.MAX_HEADER_BYTES - 1024)));

@@ -55,13 +55,28 @@ final class RawHttps {
     return req.append("\r\n").append(body).toString();
   }
 
-  /** Sends {@code request} on a new connection and reads the response until the server closes. */
+  /**
+   * Sends {@code request} on a new connection and reads the response until the server closes. A server that
+   * refuses a request from its head (431, 413) answers and closes while the rest is still being written: the
+   * write then fails (broken pipe, reset), and the answer it sent is read all the same.
+   *
+   * @throws IOException if the write failed and no answer came
+   */
   static Response exchange(IotHubEmulator hub, String request) throws IOException {
     try (Socket s = open(hub)) {
-      OutputStream out = s.getOutputStream();
-      out.write(request.getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      return read(s);
+      IOException writeFailure = null;
+      try {
+        OutputStream out = s.getOutputStream();
+        out.write(request.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+      } catch (IOException e) { // the JDK's TLS socket stays readable after its transport's write fails
+        writeFailure = e;
+      }
+      Response r = read(s);
+      if (r.statusLine() == null && writeFailure != null) {
+        throw writeFailure;
+      }
+      return r;
     }
   }
 

@@ -162,7 +162,8 @@ public final class HubEngine implements AutoCloseable {
 
   /**
    * Deletes a device: its session closes, its queue is dropped without feedback (as when IoT Hub deletes a
-   * device), pending method calls fail with {@link HubError#DEVICE_NOT_FOUND}.
+   * device), pending method calls fail with {@link HubError#DEVICE_NOT_FOUND}; observers hear of it ({@link
+   * HubObserver#deviceRemoved}).
    *
    * @param deviceId the device id
    * @return {@code false} if there was no such device
@@ -178,6 +179,9 @@ public final class HubEngine implements AutoCloseable {
           HubException.of(HubError.DEVICE_NOT_FOUND, "device " + deviceId + " was deleted"), out);
     }
     EngineState.run(out);
+    for (HubObserver o : state.observers) {
+      o.deviceRemoved(deviceId);
+    }
     return true;
   }
 

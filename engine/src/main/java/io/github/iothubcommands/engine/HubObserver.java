@@ -44,4 +44,12 @@ public interface HubObserver {
    * @param device the registration as it is now
    */
   default void deviceUpdated(DeviceInfo device) {}
+
+  /**
+   * A registration was deleted ({@link HubEngine#removeDevice}); a front door may drop what it keeps for the
+   * device. A device created again under the same id is another registration (another generation).
+   *
+   * @param deviceId the deleted device's id
+   */
+  default void deviceRemoved(String deviceId) {}
 }

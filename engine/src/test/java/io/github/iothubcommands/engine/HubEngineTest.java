@@ -419,4 +419,20 @@ class HubEngineTest {
     assertThat(updates).extracting(DeviceInfo::primaryKey, DeviceInfo::enabled)
         .containsExactly(tuple("a2V5LTE=", true), tuple("a2V5LTE=", false));
   }
+
+  @Test
+  void observersHearOfADeletionOnceAndOnlyOfARegistrationThatExisted() {
+    List<String> removed = new CopyOnWriteArrayList<>();
+    engine.addObserver(new HubObserver() {
+      @Override
+      public void deviceRemoved(String deviceId) {
+        removed.add(deviceId);
+      }
+    });
+    engine.removeDevice("d1");
+    engine.removeDevice("d1"); // gone already: no news
+    engine.removeDevice("never-registered");
+
+    assertThat(removed).containsExactly("d1");
+  }
 }

@@ -6,6 +6,7 @@ import io.github.iothubcommands.emulator.internal.auth.SasToken;
 import io.github.iothubcommands.emulator.internal.auth.SasVerifier;
 import io.github.iothubcommands.emulator.internal.https.HttpsServiceServer;
 import io.github.iothubcommands.emulator.internal.mqtt.MqttDeviceServer;
+import io.github.iothubcommands.emulator.internal.mqtt.MqttSessions;
 import io.github.iothubcommands.emulator.internal.tls.TlsMaterial;
 import io.github.iothubcommands.spi.TimeSource;
 import io.github.iothubcommands.engine.DeviceInfo;
@@ -69,12 +70,13 @@ public final class EmulatorRuntime implements AutoCloseable {
   private final DeviceRegistry registry;
   private final InetAddress bindAddress;
   private final FrontDoors doors;
+  private final MqttSessions mqttSessions;
   /** What {@link #close()} undoes, newest first: servers, engine, event loops, the owned directory. */
   private final Deque<Runnable> closers;
 
   private EmulatorRuntime(HubEngine engine, TlsMaterial tls, ProtocolServer mqtt, ProtocolServer amqp,
       ProtocolServer https, String policyKey, String hubName, DeviceRegistry registry, InetAddress bindAddress,
-      FrontDoors doors, Deque<Runnable> closers) {
+      FrontDoors doors, MqttSessions mqttSessions, Deque<Runnable> closers) {
     this.engine = engine;
     this.tls = tls;
     this.mqtt = mqtt;
@@ -85,7 +87,19 @@ public final class EmulatorRuntime implements AutoCloseable {
     this.registry = registry;
     this.bindAddress = bindAddress;
     this.doors = doors;
+    this.mqttSessions = mqttSessions;
     this.closers = closers;
+  }
+
+  /**
+   * Closes a device's MQTT connection abruptly, as a lost network would (its MQTT session is kept); a hook for
+   * tests of a device SDK's reconnect.
+   *
+   * @param deviceId the device
+   * @return {@code false} if the device has no MQTT connection
+   */
+  public boolean dropMqttConnection(String deviceId) {
+    return mqttSessions.dropConnection(deviceId);
   }
 
   /**
@@ -129,6 +143,8 @@ public final class EmulatorRuntime implements AutoCloseable {
       SasVerifier verifier = new SasVerifier(engine, hosts, Map.of(POLICY_NAME, policyKey));
       CredentialWatch credentials = new CredentialWatch();
       engine.addObserver(credentials);
+      MqttSessions mqttSessions = new MqttSessions();
+      engine.addObserver(mqttSessions);
       EmulatorContext context = new EmulatorContext(engine, verifier, credentials, registry, serverSsl, bindAddress,
           boss, workers, httpsPort, mqttPort, amqpPort, timeouts);
       Map<String, Integer> asked = new LinkedHashMap<>();
@@ -136,7 +152,8 @@ public final class EmulatorRuntime implements AutoCloseable {
       asked.put(AmqpServer.NAME, amqpPort);
       asked.put(HttpsServiceServer.NAME, httpsPort);
       FrontDoors doors = new FrontDoors(asked);
-      ProtocolServer mqtt = startServer(closers, MqttDeviceServer.NAME, mqttPort, MqttDeviceServer::start, context);
+      ProtocolServer mqtt = startServer(closers, MqttDeviceServer.NAME, mqttPort,
+          c -> MqttDeviceServer.start(c, mqttSessions), context);
       doors.bound(mqtt);
       ProtocolServer amqp = startServer(closers, AmqpServer.NAME, amqpPort, AmqpServer::start, context);
       doors.bound(amqp);
@@ -146,7 +163,7 @@ public final class EmulatorRuntime implements AutoCloseable {
       LOG.info("IoT Hub emulator {} started: {}", hubName, Stream.of(mqtt, amqp, https)
           .map(s -> s.name() + " " + s.localAddress()).toList());
       return new EmulatorRuntime(engine, tls, mqtt, amqp, https, policyKey, hubName, registry, bindAddress, doors,
-          closers);
+          mqttSessions, closers);
     } catch (RuntimeException e) {
       closeAll(closers);
       throw e;

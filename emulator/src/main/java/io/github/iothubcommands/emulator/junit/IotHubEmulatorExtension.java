@@ -120,8 +120,8 @@ public final class IotHubEmulatorExtension implements BeforeAllCallback, AfterAl
 
   /**
    * The class context's emulator, started on first need: in {@code beforeAll}, or earlier for a constructor
-   * under {@code @TestInstance(PER_CLASS)}. A {@code @Nested} class without settings of its own shares its
-   * enclosing class's.
+   * under {@code @TestInstance(PER_CLASS)} (of a top-level or a {@code @Nested} class). A {@code @Nested}
+   * class without settings of its own shares its enclosing class's.
    */
   private IotHubEmulator emulatorOf(ExtensionContext classContext) {
     Owned nearest = classContext.getStore(NAMESPACE).get(KEY, Owned.class);
@@ -201,14 +201,18 @@ public final class IotHubEmulatorExtension implements BeforeAllCallback, AfterAl
 
   @Override
   public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-    Owned owned = extensionContext.getStore(NAMESPACE).get(KEY, Owned.class);
     IotHubEmulator hub;
-    if (owned != null) {
-      hub = owned.hub();
-    } else if (extensionContext.getTestMethod().isEmpty() && extensionContext.getTestClass().isPresent()) {
-      hub = emulatorOf(extensionContext); // a PER_CLASS constructor: before beforeAll
+    if (extensionContext.getTestMethod().isEmpty() && extensionContext.getTestClass().isPresent()) {
+      // A class-level context: @BeforeAll/@AfterAll, or a PER_CLASS constructor, which runs before beforeAll,
+      // when the nearest emulator in the store may still be the enclosing class's. Decide from this class's
+      // settings, starting its own emulator now if it has some.
+      hub = emulatorOf(extensionContext);
     } else {
-      throw new ParameterResolutionException(notStarted(extensionContext.getDisplayName()));
+      Owned owned = extensionContext.getStore(NAMESPACE).get(KEY, Owned.class);
+      if (owned == null) {
+        throw new ParameterResolutionException(notStarted(extensionContext.getDisplayName()));
+      }
+      hub = owned.hub(); // beforeAll of this class (and of each enclosing one) has run
     }
     Parameter p = parameterContext.getParameter();
     if (p.getType() == IotHubEmulator.class) {

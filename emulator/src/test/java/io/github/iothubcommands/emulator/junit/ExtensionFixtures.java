@@ -124,6 +124,54 @@ final class ExtensionFixtures {
   }
 
   @ExtendWith(IotHubEmulatorExtension.class)
+  @IotHubEmulatorSettings(devices = "outer")
+  @EnabledIf(RUNNING)
+  static class WithPerClassNested {
+    static final List<IotHubEmulator> outer = new CopyOnWriteArrayList<>();
+    static final List<IotHubEmulator> own = new CopyOnWriteArrayList<>();
+    static final List<IotHubEmulator> shared = new CopyOnWriteArrayList<>();
+
+    @Test
+    void outerTest(IotHubEmulator hub) {
+      outer.add(hub);
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @IotHubEmulatorSettings(hubName = "nested-per-class", devices = "inner")
+    class OwnSettings {
+      OwnSettings(IotHubEmulator hub) { // created before this class's beforeAll callbacks run
+        own.add(hub);
+      }
+
+      @BeforeAll
+      void beforeAll(IotHubEmulator hub) {
+        own.add(hub);
+      }
+
+      @Test
+      void test(IotHubEmulator hub, @DeviceConnectionString("inner") String inner) {
+        own.add(hub);
+        assertThat(hub.hubName()).isEqualTo("nested-per-class");
+        assertThat(inner).isEqualTo(hub.deviceConnectionString("inner"));
+      }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class NoSettings {
+      NoSettings(IotHubEmulator hub) {
+        shared.add(hub);
+      }
+
+      @Test
+      void test(IotHubEmulator hub) {
+        shared.add(hub);
+      }
+    }
+  }
+
+  @ExtendWith(IotHubEmulatorExtension.class)
   @IotHubEmulatorSettings(devices = "pc")
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   @EnabledIf(RUNNING)

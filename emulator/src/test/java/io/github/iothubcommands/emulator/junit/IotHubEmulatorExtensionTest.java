@@ -105,6 +105,23 @@ class IotHubEmulatorExtensionTest {
   }
 
   @Test
+  void perClassNestedClassWithItsOwnSettingsGetsItsOwnEmulatorInItsConstructorToo() {
+    ExtensionFixtures.WithPerClassNested.outer.clear();
+    ExtensionFixtures.WithPerClassNested.own.clear();
+    ExtensionFixtures.WithPerClassNested.shared.clear();
+    assertPasses(ExtensionFixtures.WithPerClassNested.class, 3);
+    IotHubEmulator outer = ExtensionFixtures.WithPerClassNested.outer.get(0);
+    List<IotHubEmulator> own = ExtensionFixtures.WithPerClassNested.own;
+    assertThat(own).hasSize(3); // constructor, @BeforeAll, test
+    assertThat(new HashSet<>(own)).hasSize(1);
+    assertThat(own.get(0)).isNotSameAs(outer);
+    assertThat(own.get(0).hubName()).isEqualTo("nested-per-class");
+    assertThat(ExtensionFixtures.WithPerClassNested.shared).containsExactly(outer, outer);
+    assertThat(listening(outer)).isFalse();
+    assertThat(listening(own.get(0))).as("closed after the nested class").isFalse();
+  }
+
+  @Test
   void perClassLifecycleGetsTheSameEmulatorInItsConstructorAndClosesIt() {
     ExtensionFixtures.PerClassConstructor.seen.clear();
     assertPasses(ExtensionFixtures.PerClassConstructor.class, 1);

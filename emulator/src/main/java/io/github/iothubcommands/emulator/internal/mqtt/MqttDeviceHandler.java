@@ -58,11 +58,14 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
   private final HubEngine engine;
   private final SasVerifier verifier;
   private final CredentialWatch credentials;
+  private final MqttSessions sessions;
   /** Ends the connection when the identity its CONNECT was checked against changes; set at CONNECT. */
   private @Nullable AutoCloseable credentialWatch;
   private @Nullable Channel channel;
   private volatile @Nullable String deviceId;
   private volatile @Nullable DeviceSession session;
+  /** The device's MQTT session (its subscriptions), set at CONNECT. */
+  private MqttSessions.@Nullable Session mqttSession;
   /** Topics naming the device, set at CONNECT; read on the event loop only. */
   private PropertyBag.@Nullable C2dTopics c2dTopics;
   private @Nullable String eventsPrefix;
@@ -70,10 +73,11 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
   private final Map<Integer, String> c2dInFlight = new HashMap<>();
   private int nextPacketId;
 
-  MqttDeviceHandler(HubEngine engine, SasVerifier verifier, CredentialWatch credentials) {
+  MqttDeviceHandler(HubEngine engine, SasVerifier verifier, CredentialWatch credentials, MqttSessions sessions) {
     this.engine = engine;
     this.verifier = verifier;
     this.credentials = credentials;
+    this.sessions = sessions;
   }
 
   @Override
@@ -101,8 +105,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
     }
     switch (type) {
       case SUBSCRIBE -> onSubscribe(ctx, s, (MqttSubscribeMessage) msg);
-      case UNSUBSCRIBE -> ctx.writeAndFlush(new MqttUnsubAckMessage(fixed(MqttMessageType.UNSUBACK),
-          MqttMessageIdVariableHeader.from(((MqttUnsubscribeMessage) msg).variableHeader().messageId())));
+      case UNSUBSCRIBE -> onUnsubscribe(ctx, (MqttUnsubscribeMessage) msg);
       case PUBLISH -> onPublish(ctx, s, (MqttPublishMessage) msg);
       case PUBACK -> {
         String lockToken = c2dInFlight.remove(((MqttMessageIdVariableHeader) msg.variableHeader()).messageId());
@@ -111,7 +114,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
         }
       }
       case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
-      case DISCONNECT -> ctx.close();
+      case DISCONNECT -> ctx.close(); // a persistent session is kept (MQTT-3.1.2-4), see MqttSessions
       default -> { // a second CONNECT, QoS 2 packets, server-only packets
         LOG.debug("Unexpected MQTT packet {} from {}, closing", type, deviceId);
         ctx.close();
@@ -148,6 +151,11 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
       refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
       return;
     }
+    DeviceCredential credential = auth.credential();
+    if (credential == null) { // an accepted device token always names its identity
+      refuse(ctx, MqttConnectReturnCode.CONNECTION_REFUSED_SERVER_UNAVAILABLE);
+      return;
+    }
     try {
       session = engine.connect(clientId, this);
     } catch (HubException e) { // deleted or disabled between the check and now, or engine closed
@@ -160,7 +168,12 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
       return;
     }
     deviceId = clientId;
-    watchCredential(ctx, auth.credential());
+    MqttSessions.Opened opened = sessions.open(credential, m.variableHeader().isCleanSession(),
+        engine.device(clientId));
+    MqttSessions.Session kept = opened.session();
+    mqttSession = kept;
+    sessions.connected(clientId, ctx.channel());
+    watchCredential(ctx, credential);
     c2dTopics = new PropertyBag.C2dTopics(clientId);
     eventsPrefix = "devices/" + clientId + "/messages/events/";
     // Replace the connect timeout by the keep-alive watchdog (MQTT-3.1.2-24: 1.5 × keep-alive).
@@ -170,9 +183,22 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
       ctx.pipeline().addBefore(MqttDeviceServer.DECODER, "keepAlive",
           new IdleStateHandler(keepAlive * 1500L, 0, 0, TimeUnit.MILLISECONDS));
     }
-    ctx.writeAndFlush(MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
-        .sessionPresent(false).build());
-    LOG.debug("Device {} connected over MQTT, keep-alive {} s", clientId, keepAlive);
+    // CONNACK first on the wire, but a resumed session's subscriptions in the engine before the device can
+    // read it: a method sent as soon as the device is back must find it subscribed.
+    ctx.write(MqttMessageBuilders.connAck().returnCode(MqttConnectReturnCode.CONNECTION_ACCEPTED)
+        .sessionPresent(opened.present()).build());
+    if (opened.present()) {
+      DeviceSession s = session;
+      if (s != null && kept.messages) {
+        s.subscribeMessages();
+      }
+      if (s != null && kept.methods) {
+        s.subscribeMethods();
+      }
+    }
+    ctx.flush();
+    LOG.debug("Device {} connected over MQTT, keep-alive {} s, session {}", clientId, keepAlive,
+        opened.present() ? "resumed" : kept.persistent ? "new, kept" : "clean");
   }
 
   /**
@@ -222,6 +248,11 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
     }
     ctx.writeAndFlush(new MqttSubAckMessage(fixed(MqttMessageType.SUBACK),
         MqttMessageIdVariableHeader.from(m.variableHeader().messageId()), new MqttSubAckPayload(granted)));
+    MqttSessions.Session kept = mqttSession;
+    if (kept != null) {
+      kept.messages |= messages;
+      kept.methods |= methods;
+    }
     // Tell the engine after SUBACK is written, so a waiting method request cannot overtake it.
     if (messages) {
       s.subscribeMessages();
@@ -229,6 +260,25 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
     if (methods) {
       s.subscribeMethods();
     }
+  }
+
+  /**
+   * Acknowledges, and takes the topics out of the kept session, so they are not resumed. The open connection
+   * goes on receiving: the engine has no unsubscribe, as IoT Hub keeps delivering C2D to a connected device.
+   */
+  private void onUnsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage m) {
+    MqttSessions.Session kept = mqttSession;
+    if (kept != null && c2dTopics != null) {
+      for (String filter : m.payload().topics()) {
+        if (filter.equals(c2dTopics.filter)) {
+          kept.messages = false;
+        } else if (filter.equals(METHODS_FILTER)) {
+          kept.methods = false;
+        }
+      }
+    }
+    ctx.writeAndFlush(new MqttUnsubAckMessage(fixed(MqttMessageType.UNSUBACK),
+        MqttMessageIdVariableHeader.from(m.variableHeader().messageId())));
   }
 
   // ---------------------------------------------------------------- PUBLISH from the device
@@ -358,6 +408,11 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
     DeviceSession s = session;
     if (s != null) {
       s.close(); // a locked message returns to the queue when its lock expires (engine semantics)
+    }
+    MqttSessions.Session kept = mqttSession;
+    String id = deviceId;
+    if (kept != null && id != null) {
+      sessions.closed(id, kept, ctx.channel());
     }
     super.channelInactive(ctx);
   }

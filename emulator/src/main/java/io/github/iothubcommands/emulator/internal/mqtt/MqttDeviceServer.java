@@ -10,7 +10,8 @@ import io.netty.handler.codec.mqtt.MqttEncoder;
 /**
  * MQTT 3.1.1 over TLS for devices (IoT Hub: port 8883). Pipeline: open deadline (TLS handshake and CONNECT
  * within the handshake timeout of the accept; swapped for the keep-alive watchdog after CONNECT) → TLS →
- * Netty's MQTT decoder (packet size limit) and encoder → {@link MqttDeviceHandler}.
+ * Netty's MQTT decoder (packet size limit) and encoder → {@link MqttDeviceHandler}. What outlives a connection
+ * (a clean-session-0 device's subscriptions) is in {@link MqttSessions}.
  */
 public final class MqttDeviceServer {
   /** The front door's name in logs and errors. */
@@ -25,15 +26,16 @@ public final class MqttDeviceServer {
    * Binds the MQTT server.
    *
    * @param c the shared context
+   * @param sessions the devices' MQTT sessions, kept across connections (and across restarts of this server)
    * @return the running server
    * @throws InterruptedException if interrupted while binding
    */
-  public static ProtocolServer start(EmulatorContext c) throws InterruptedException {
+  public static ProtocolServer start(EmulatorContext c, MqttSessions sessions) throws InterruptedException {
     return NettyServer.bind(c, NAME, c.mqttPort(), ch -> ch.pipeline()
         .addLast(OpenDeadline.NAME, new OpenDeadline(c.timeouts().handshake(), "TLS handshake and CONNECT"))
         .addLast("tls", c.tlsHandler(ch))
         .addLast(DECODER, new MqttDecoder(MAX_PACKET_BYTES))
         .addLast("encoder", MqttEncoder.INSTANCE)
-        .addLast("device", new MqttDeviceHandler(c.engine(), c.verifier(), c.credentials())));
+        .addLast("device", new MqttDeviceHandler(c.engine(), c.verifier(), c.credentials(), sessions)));
   }
 }

@@ -1,0 +1,120 @@
+package io.github.iothubcommands.emulator.internal.mqtt;
+
+import io.github.iothubcommands.emulator.internal.auth.DeviceCredential;
+import io.github.iothubcommands.engine.DeviceInfo;
+import io.github.iothubcommands.engine.HubObserver;
+import io.netty.channel.Channel;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The MQTT front door's state per device: its session (MQTT 3.1.1 § 3.1.2.4) and its open connection.
+ *
+ * <p>A device that connects with clean session 0 gets a persistent session: its subscriptions (C2D and
+ * methods) outlive the connection, however it ends (lost, closed by the hub, or DISCONNECT), and a later
+ * clean-session-0 CONNECT of the same identity resumes them (CONNACK session present 1) without
+ * subscribing again. A clean-session-1 CONNECT discards any kept session, and its own ends with the
+ * connection. A session is kept only for the identity it was made for ({@link DeviceCredential}): it is
+ * dropped when the key it was authorized with leaves the device, when the device is disabled or deleted,
+ * and a device deleted and created again (another generation) never resumes it. At most one session per
+ * device id. An engine observer; thread-safe.
+ */
+public final class MqttSessions implements HubObserver {
+  private final ConcurrentMap<String, Session> sessions = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, Channel> connections = new ConcurrentHashMap<>();
+
+  /** One device's MQTT session: what it subscribed to, and whether it outlives its connection. */
+  static final class Session {
+    final boolean persistent;
+    /** The identity the session's latest CONNECT was authorized as. */
+    volatile DeviceCredential credential;
+    volatile boolean messages;
+    volatile boolean methods;
+
+    Session(DeviceCredential credential, boolean persistent) {
+      this.credential = credential;
+      this.persistent = persistent;
+    }
+  }
+
+  /** A CONNECT's session: a resumed one ({@code present}) or a new one. */
+  record Opened(Session session, boolean present) {}
+
+  /**
+   * Opens the session of an accepted CONNECT: resumes the device's kept session when {@code cleanSession} is
+   * false and it was made for the same registration and is still valid, else starts a new one (discarding
+   * any other).
+   */
+  Opened open(DeviceCredential credential, boolean cleanSession, Optional<DeviceInfo> device) {
+    String id = credential.deviceId();
+    Session[] resumed = new Session[1];
+    Session s = sessions.compute(id, (k, kept) -> {
+      if (!cleanSession && kept != null && kept.persistent
+          && kept.credential.generationId().equals(credential.generationId())
+          && kept.credential.isCurrent(device)) {
+        kept.credential = credential;
+        resumed[0] = kept;
+        return kept;
+      }
+      return new Session(credential, !cleanSession);
+    });
+    return new Opened(s, resumed[0] != null);
+  }
+
+  /** The connection of {@code session} ended: a non-persistent session ends with it. */
+  void closed(String deviceId, Session session, @Nullable Channel channel) {
+    if (!session.persistent) {
+      sessions.remove(deviceId, session);
+    }
+    if (channel != null) {
+      connections.remove(deviceId, channel);
+    }
+  }
+
+  /** The device's connection from now on (a newer CONNECT replaces it). */
+  void connected(String deviceId, Channel channel) {
+    connections.put(deviceId, channel);
+  }
+
+  /**
+   * Closes the device's MQTT connection at once, without an MQTT packet, as a lost network would: a
+   * test hook for a device SDK's reconnect. Its session is kept as if the connection had been lost. The
+   * admin surface's "force a device offline" does the same kind of thing.
+   *
+   * @param deviceId the device
+   * @return {@code false} if the device has no MQTT connection
+   */
+  public boolean dropConnection(String deviceId) {
+    Channel ch = connections.get(deviceId);
+    if (ch == null) {
+      return false;
+    }
+    ch.close();
+    return true;
+  }
+
+  /**
+   * Whether the device has a kept session (persistent, or the session of a clean-session connection still
+   * open).
+   *
+   * @param deviceId the device
+   * @return {@code true} if it has one
+   */
+  public boolean hasSession(String deviceId) {
+    return sessions.containsKey(deviceId);
+  }
+
+  /** Drops a session whose identity no longer stands (key removed, device disabled). */
+  @Override
+  public void deviceUpdated(DeviceInfo device) {
+    sessions.computeIfPresent(device.deviceId(),
+        (id, s) -> s.credential.isCurrent(Optional.of(device)) ? s : null);
+  }
+
+  @Override
+  public void deviceRemoved(String deviceId) {
+    sessions.remove(deviceId);
+  }
+}
