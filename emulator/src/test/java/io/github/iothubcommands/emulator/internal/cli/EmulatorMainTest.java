@@ -95,6 +95,38 @@ class EmulatorMainTest {
   }
 
   @Test
+  void logLevelAndConfigOptionsAreCheckedAtParse(@TempDir Path dir) throws Exception {
+    assertThat(EmulatorMain.parse(new String[] {"--log-level", "debug"}).effectiveLogLevel()).contains("DEBUG");
+    assertThat(EmulatorMain.parse(new String[0]).effectiveLogLevel()).isEmpty();
+    assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--log-level", "loud"}))
+        .hasMessage("--log-level must be one of ERROR, WARN, INFO, DEBUG, TRACE, but was 'loud'");
+    Path bad = Files.writeString(dir.resolve("bad.yaml"), "limits:\n  queueDepth: -1\n");
+    assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--config", bad.toString()}))
+        .hasMessage(bad + ": limits.queueDepth must be positive, but was -1");
+    Path file = Files.writeString(dir.resolve("c.yml"), "logLevel: warn\n");
+    assertThat(EmulatorMain.parse(new String[] {"--config", file.toString()}).effectiveLogLevel()).contains("WARN");
+    assertThat(EmulatorMain.parse(new String[] {"--config", file.toString(), "--log-level", "TRACE"})
+        .effectiveLogLevel()).as("the flag wins").contains("TRACE");
+  }
+
+  @Test
+  void flagsWinOverTheConfigFileAndDevicesAddToIt(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.json"), "{\"hubName\": \"file-hub\", \"bindAddress\": \"127.0.0.1\","
+        + " \"httpsPort\": 1, \"devices\": [{\"id\": \"f1\", \"enabled\": false}]}");
+    EmulatorMain.Options o = EmulatorMain.parse(new String[] {"--config", file.toString(), "--hub-name", "flag-hub",
+        "--https-port", "0", "--bind", "auto", "--devices", "f1,cli-1"});
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (IotHubEmulator hub = EmulatorMain.start(o, new PrintStream(bytes, true, StandardCharsets.UTF_8))) {
+      assertThat(hub.hubName()).isEqualTo("flag-hub");
+      assertThat(hub.httpsPort()).isNotEqualTo(1);
+      assertThat(hub.bindAddress().getHostAddress()).isNotEqualTo("127.0.0.1");
+      assertThat(hub.engine().device("f1").orElseThrow().enabled()).as("the file's entry stays").isFalse();
+      assertThat(hub.engine().device("cli-1")).isPresent();
+      assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("with devices [f1, cli-1]");
+    }
+  }
+
+  @Test
   void usageErrorsNameTheOptionAndValue() {
     assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--https-port", "http"}))
         .hasMessage("--https-port must be a number between 0 and 65535, but was 'http'");
