@@ -309,10 +309,12 @@ public final class ConfigFile {
     }
 
     private int integer(JsonNode v, String path) {
-      if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-        throw EmulatorConfigException.of(file, path, "must be a whole number, but was " + shown(v));
+      long n = whole(v, path);
+      if (n != (int) n) {
+        throw EmulatorConfigException.of(file, path, "must be a whole number of at most " + Integer.MAX_VALUE
+            + ", but was " + shown(v));
       }
-      return v.intValue();
+      return (int) n;
     }
 
     private long whole(JsonNode v, String path) {

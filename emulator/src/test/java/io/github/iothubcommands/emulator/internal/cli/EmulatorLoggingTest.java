@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.azure.core.credential.AzureSasCredential;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
@@ -45,20 +44,13 @@ class EmulatorLoggingTest {
     Path config = Path.of(Objects.requireNonNull(getClass().getResource("/config/emulator.yaml")).toURI());
     Path info = dir.resolve("emulator.json");
     Path log = dir.resolve("out.txt");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dlogback.configurationFile=" + Path.of("src/shade/logback.xml").toAbsolutePath(),
-        "-cp", System.getProperty("java.class.path"), EmulatorMain.class.getName(),
-        "--config", config.toString(), "--https-port", "0", "--log-level", "DEBUG", "--info-file", info.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p = CommandLineProcess.start(
+        List.of("-Dlogback.configurationFile=" + Path.of("src/shade/logback.xml").toAbsolutePath()), log,
+        "--config", config.toString(), "--https-port", "0", "--log-level", "DEBUG", "--info-file", info.toString());
     List<String> secrets = new ArrayList<>(List.of("AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=",
         "ZWZnaGlqa2xtbm9wcXJzdHV2d3h5ent8fX5/gIGCg4Q="));
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!Files.exists(info) && p.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      assertThat(info).as("info file; output: %s", Files.exists(log) ? Files.readString(log) : "").exists();
-      JsonNode json = new ObjectMapper().readTree(info.toFile());
+      JsonNode json = CommandLineProcess.awaitInfoFile(p, info, log);
       String serviceConnectionString = json.get("serviceConnectionString").asText();
       secrets.add(key(serviceConnectionString));
       secrets.add(key(json.get("devices").get("press-2").asText()));
