@@ -29,19 +29,24 @@ import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A running local IoT Hub emulator: the testkit's {@link HubEngine} behind IoT Hub's protocols, on
- * loopback, so the unmodified Azure IoT SDK clients connect to it. Start one with {@link #builder()}; close
- * it to stop every server. Its front doors:
+ * A running local IoT Hub emulator: the hub engine ({@link HubEngine}, the same one behind the testkit's
+ * in-memory fake hub) behind IoT Hub's protocols, on loopback, so the unmodified Azure IoT SDK clients
+ * connect to it. Start one with {@link #builder()} (or from a JSON or YAML file: {@link Builder#config}); close
+ * it to stop every server. Its three front doors, each behind TLS with a certificate generated at start:
  *
  * <ul>
- *   <li>HTTPS ({@link #httpsPort()}, default {@value #DEFAULT_HTTPS_PORT}): direct methods and the device
- *       registry, for {@code DirectMethodsClient} and {@code RegistryClient}; and {@code GET /health}, without
- *       authorization, for readiness checks ({@link #healthUrl()});
- *   <li>AMQPS ({@link #amqpPort()}, {@value #DEFAULT_AMQP_PORT}): cloud-to-device intake and feedback for
- *       {@code MessagingClient} and {@code MessageFeedbackProcessorClient}; C2D delivery and direct methods
- *       for {@code DeviceClient} over AMQPS; claims-based security (put-token on {@code $cbs});
- *   <li>MQTT 3.1.1 over TLS ({@link #mqttPort()}, {@value #DEFAULT_MQTT_PORT}): C2D delivery and direct
- *       methods for {@code DeviceClient} over MQTT.
+ *   <li>HTTPS ({@link #httpsPort()}, default {@value #DEFAULT_HTTPS_PORT}, configurable), for the service
+ *       SDK: direct methods and the device registry, for {@code DirectMethodsClient} and {@code
+ *       RegistryClient}, with a service SAS token; and {@code GET /health}, without authorization, for
+ *       readiness checks ({@link #healthUrl()});
+ *   <li>AMQPS ({@link #amqpPort()}, {@value #DEFAULT_AMQP_PORT}, which the SDKs always dial), for the service
+ *       and the device SDK: cloud-to-device intake and feedback for {@code MessagingClient} and {@code
+ *       MessageFeedbackProcessorClient}; C2D delivery (complete / abandon / reject) and direct methods for
+ *       {@code DeviceClient} over {@code IotHubClientProtocol.AMQPS}; claims-based security (put-token on
+ *       {@code $cbs});
+ *   <li>MQTT 3.1.1 over TLS ({@link #mqttPort()}, {@value #DEFAULT_MQTT_PORT}, which the device SDK always
+ *       dials), for the device SDK: connect with SAS, C2D delivery and direct methods for {@code DeviceClient}
+ *       over {@code IotHubClientProtocol.MQTT}.
  * </ul>
  *
  * <p>Every front door listens on one address, 127.0.0.1 by default. Since the SDKs' ports cannot change,
@@ -65,7 +70,9 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>{@link #toString()} shows no key or token. Thread-safe.
+ * <p>It logs through SLF4J and ships no binding (the runnable {@code -all} jar logs to the console); one
+ * INFO line at start names the hub, its hosts, ports and device count. No log line, {@link #toString()} or
+ * exception shows a key, token or signature. Thread-safe.
  */
 public final class IotHubEmulator implements AutoCloseable {
   /** The HTTPS port used unless {@link Builder#httpsPort(int)} says otherwise. */
