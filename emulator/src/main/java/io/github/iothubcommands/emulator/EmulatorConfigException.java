@@ -11,12 +11,12 @@ import java.nio.file.Path;
 public final class EmulatorConfigException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;
 
-  private final transient Path file;
+  private final String file; // a String: Path is not serializable
   private final String path;
 
   private EmulatorConfigException(Path file, String path, String message) {
     super(message);
-    this.file = file;
+    this.file = file.toString();
     this.path = path;
   }
 
@@ -40,7 +40,7 @@ public final class EmulatorConfigException extends IllegalArgumentException {
    * @return the file, as given
    */
   public Path file() {
-    return file;
+    return Path.of(file);
   }
 
   /**

@@ -43,7 +43,10 @@ class ConfigFileTest {
   @Test
   void unknownKeysAreRefusedNamingTheirPathAndTheKnownKeys() throws IOException {
     assertThatThrownBy(() -> ConfigFile.read(yaml("hubname: h-1\n")))
-        .isInstanceOfSatisfying(EmulatorConfigException.class, e -> assertThat(e.path()).isEqualTo("hubname"))
+        .isInstanceOfSatisfying(EmulatorConfigException.class, e -> {
+          assertThat(e.path()).isEqualTo("hubname");
+          assertThat(e.file()).isEqualTo(dir.resolve("c.yaml"));
+        })
         .hasMessageStartingWith(dir.resolve("c.yaml") + ": hubname is not a known key; the keys are hubName,");
     assertThatThrownBy(() -> ConfigFile.read(yaml("devices:\n  - id: d1\n  - id: d2\n    key: x\n")))
         .hasMessageEndingWith("devices[1].key is not a known key; the keys of devices[1] are id, primaryKey,"
