@@ -3,9 +3,11 @@ package io.github.iothubcommands.emulator;
 import io.github.iothubcommands.DeviceId;
 import io.github.iothubcommands.HubTier;
 import io.github.iothubcommands.emulator.internal.DeviceRegistry;
+import io.github.iothubcommands.emulator.internal.DeviceSeed;
 import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
 import io.github.iothubcommands.emulator.internal.LoopbackAddresses;
 import io.github.iothubcommands.emulator.internal.Timeouts;
+import io.github.iothubcommands.emulator.internal.config.ConfigFile;
 import io.github.iothubcommands.emulator.internal.https.HttpsServiceServer;
 import io.github.iothubcommands.emulator.internal.tls.TlsMaterial;
 import io.github.iothubcommands.engine.HubEngine;
@@ -17,7 +19,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,19 +29,24 @@ import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A running local IoT Hub emulator: the testkit's {@link HubEngine} behind IoT Hub's protocols, on
- * loopback, so the unmodified Azure IoT SDK clients connect to it. Start one with {@link #builder()}; close
- * it to stop every server. Its front doors:
+ * A running local IoT Hub emulator: the hub engine ({@link HubEngine}, the same one behind the testkit's
+ * in-memory fake hub) behind IoT Hub's protocols, on loopback, so the unmodified Azure IoT SDK clients
+ * connect to it. Start one with {@link #builder()} (or from a JSON or YAML file: {@link Builder#config}); close
+ * it to stop every server. Its three front doors, each behind TLS with a certificate generated at start:
  *
  * <ul>
- *   <li>HTTPS ({@link #httpsPort()}, default {@value #DEFAULT_HTTPS_PORT}): direct methods and the device
- *       registry, for {@code DirectMethodsClient} and {@code RegistryClient}; and {@code GET /health}, without
- *       authorization, for readiness checks ({@link #healthUrl()});
- *   <li>AMQPS ({@link #amqpPort()}, {@value #DEFAULT_AMQP_PORT}): cloud-to-device intake and feedback for
- *       {@code MessagingClient} and {@code MessageFeedbackProcessorClient}; C2D delivery and direct methods
- *       for {@code DeviceClient} over AMQPS; claims-based security (put-token on {@code $cbs});
- *   <li>MQTT 3.1.1 over TLS ({@link #mqttPort()}, {@value #DEFAULT_MQTT_PORT}): C2D delivery and direct
- *       methods for {@code DeviceClient} over MQTT.
+ *   <li>HTTPS ({@link #httpsPort()}, default {@value #DEFAULT_HTTPS_PORT}, configurable), for the service
+ *       SDK: direct methods and the device registry, for {@code DirectMethodsClient} and {@code
+ *       RegistryClient}, with a service SAS token; and {@code GET /health}, without authorization, for
+ *       readiness checks ({@link #healthUrl()});
+ *   <li>AMQPS ({@link #amqpPort()}, {@value #DEFAULT_AMQP_PORT}, which the SDKs always dial), for the service
+ *       and the device SDK: cloud-to-device intake and feedback for {@code MessagingClient} and {@code
+ *       MessageFeedbackProcessorClient}; C2D delivery (complete / abandon / reject) and direct methods for
+ *       {@code DeviceClient} over {@code IotHubClientProtocol.AMQPS}; claims-based security (put-token on
+ *       {@code $cbs});
+ *   <li>MQTT 3.1.1 over TLS ({@link #mqttPort()}, {@value #DEFAULT_MQTT_PORT}, which the device SDK always
+ *       dials), for the device SDK: connect with SAS, C2D delivery and direct methods for {@code DeviceClient}
+ *       over {@code IotHubClientProtocol.MQTT}.
  * </ul>
  *
  * <p>Every front door listens on one address, 127.0.0.1 by default. Since the SDKs' ports cannot change,
@@ -64,7 +70,9 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>{@link #toString()} shows no key or token. Thread-safe.
+ * <p>It logs through SLF4J and ships no binding (the runnable {@code -all} jar logs to the console); one
+ * INFO line at start names the hub, its hosts, ports and device count. No log line, {@link #toString()} or
+ * exception shows a key, token or signature. Thread-safe.
  */
 public final class IotHubEmulator implements AutoCloseable {
   /** The HTTPS port used unless {@link Builder#httpsPort(int)} says otherwise. */
@@ -369,7 +377,7 @@ public final class IotHubEmulator implements AutoCloseable {
   public static final class Builder {
     private static final Pattern HUB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9-]{1,48}[A-Za-z0-9]");
 
-    private final Set<String> devices = new LinkedHashSet<>();
+    private final Map<String, DeviceSeed> devices = new LinkedHashMap<>();
     private int httpsPort = DEFAULT_HTTPS_PORT;
     private int mqttPort = DEFAULT_MQTT_PORT;
     private int amqpPort = DEFAULT_AMQP_PORT;
@@ -412,7 +420,46 @@ public final class IotHubEmulator implements AutoCloseable {
       for (String id : deviceIds) {
         checked.add(DeviceRegistry.checkDeviceId(id));
       }
-      devices.addAll(checked);
+      checked.forEach(id -> devices.putIfAbsent(id, DeviceSeed.generated(id)));
+      return this;
+    }
+
+    /**
+     * Adds a device to register at start with keys of its own, e.g. keys that a device in another process
+     * already holds, and whether it may connect. A device added before by id is replaced; {@link
+     * #devices(String...)} for an id added here leaves it as it is.
+     *
+     * @param deviceId the device id, as in {@link #devices(String...)}
+     * @param primaryKey base64 of 16 to 64 bytes, as IoT Hub's registry takes it; {@code null} to generate one
+     * @param secondaryKey base64 of 16 to 64 bytes; {@code null} to generate one
+     * @param enabled {@code false} registers it disabled: IoT Hub refuses its connections until it is enabled
+     * @return this builder
+     * @throws IllegalArgumentException if the id breaks the rule of {@link #devices(String...)}, or a key is not
+     *     base64 of 16 to 64 bytes (the message names the key's field, never its value)
+     */
+    public Builder device(String deviceId, @Nullable String primaryKey, @Nullable String secondaryKey,
+        boolean enabled) {
+      DeviceSeed seed = new DeviceSeed(deviceId, primaryKey, secondaryKey, enabled);
+      devices.put(seed.deviceId(), seed);
+      return this;
+    }
+
+    /**
+     * Applies a configuration file, JSON ({@code .json}) or YAML ({@code .yaml}, {@code .yml}): hub name,
+     * bind address, ports, timeouts, devices with their keys, limits and tier, as {@code docs/emulator.md}
+     * ("Configuration file") lists them. Each setting in the file is applied as its setter here would apply
+     * it, in the file's order, so a setter called after this one wins, and this one wins over a setter
+     * called before. {@code logLevel} is read by the command line only: a library does not set its
+     * application's logging.
+     *
+     * @param file the file
+     * @return this builder
+     * @throws EmulatorConfigException if the file cannot be read, is not valid JSON or YAML, has an unknown
+     *     key, or a value breaks its rule; the message names the file, the key's path (such as {@code
+     *     devices[2].primaryKey}), the rule and the value, except a key's value, which it never shows
+     */
+    public Builder config(Path file) {
+      ConfigFile.read(file).applyTo(this, Set.of());
       return this;
     }
 
@@ -638,7 +685,7 @@ public final class IotHubEmulator implements AutoCloseable {
 
     private IotHubEmulator startOn(InetAddress address) {
       HubLimits effective = tier == null ? limits : limits.toBuilder().tier(tier, units).build();
-      return new IotHubEmulator(EmulatorRuntime.start(hubName, List.copyOf(devices), effective, address,
+      return new IotHubEmulator(EmulatorRuntime.start(hubName, List.copyOf(devices.values()), effective, address,
           httpsPort, mqttPort, amqpPort, workDirectory, new Timeouts(handshakeTimeout, requestTimeout, idleTimeout)));
     }
 

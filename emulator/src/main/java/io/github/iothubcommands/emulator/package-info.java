@@ -1,8 +1,11 @@
 /**
- * A local IoT Hub emulator: the testkit's hub engine behind IoT Hub's real protocols, so the unmodified
- * Azure IoT SDK clients, service and device, connect to it on loopback. Start it with {@link
- * io.github.iothubcommands.emulator.IotHubEmulator#builder()} or from the command line ({@code java -jar
- * iothub-commands-emulator-VERSION-all.jar --devices d1,d2}); see {@code docs/emulator.md}.
+ * A local IoT Hub emulator: the hub engine (the one behind the testkit's in-memory fake hub) behind IoT
+ * Hub's real protocols, so the unmodified Azure IoT SDK clients, service and device, connect to it on
+ * loopback. Start it with {@link io.github.iothubcommands.emulator.IotHubEmulator#builder()} or from the
+ * command line ({@code java -jar iothub-commands-emulator-VERSION-all.jar --devices d1,d2}), either of them
+ * optionally from a JSON or YAML configuration file (hub name, address, ports, devices with their keys,
+ * limits, tier: {@link io.github.iothubcommands.emulator.IotHubEmulator.Builder#config}, {@code --config});
+ * see {@code docs/emulator.md}.
  *
  * <p>Front doors, each behind TLS with a certificate generated at start:
  *
@@ -32,6 +35,11 @@
  * authorized ends when the device's keys or registration change. Every front door bounds what a peer can
  * make it hold and how long it can idle before it has opened (sizes, timeouts: the "Limits and protections"
  * table of {@code docs/emulator.md}).
+ *
+ * <p>Logging: SLF4J, no binding shipped with this jar; the runnable {@code -all} jar carries Logback and logs
+ * to the console at INFO ({@code --log-level} changes the root level). One INFO line at start names the
+ * hub, the service and device hosts, each front door's port and the device count; no line at any level
+ * holds a shared access key, SAS signature or connection string.
  *
  * <p>Threading model: one Netty acceptor thread and two Netty event loops serve every connection of every
  * front door; a connection stays on one event loop. The front doors only translate between the wire and

@@ -52,4 +52,16 @@ class IotHubEmulatorBuilderTest {
     assertThat(IotHubEmulator.builder().handshakeTimeout(Duration.ofMillis(1)).idleTimeout(Duration.ofHours(1)))
         .isNotNull();
   }
+
+  @Test
+  void aDeviceWithKeysOfItsOwnIsRefusedForAKeyThatIsNotOneWithoutShowingIt() {
+    String sevenBytes = java.util.Base64.getEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5, 6, 7});
+    assertThatThrownBy(() -> IotHubEmulator.builder().device("d1", sevenBytes, null, true))
+        .hasMessage("primaryKey must be base64 of 16 to 64 bytes, but was 7 bytes");
+    assertThatThrownBy(() -> IotHubEmulator.builder().device("d1", null, "not base64!", true))
+        .hasMessage("secondaryKey must be base64 of 16 to 64 bytes, but is not base64");
+    assertThatThrownBy(() -> IotHubEmulator.builder().device("a b", null, null, true))
+        .hasMessageEndingWith("but was 'a b'");
+    assertThat(IotHubEmulator.builder().device("d1", null, null, false)).isNotNull();
+  }
 }

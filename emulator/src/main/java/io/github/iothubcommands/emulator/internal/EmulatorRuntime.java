@@ -35,6 +35,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -107,7 +108,7 @@ public final class EmulatorRuntime implements AutoCloseable {
    * leaves: servers, engine, event loops and the temporary directory.
    *
    * @param hubName the hub's name
-   * @param deviceIds devices to register, with generated keys
+   * @param devices devices to register, in order
    * @param limits the engine's limits
    * @param bindAddress where to listen
    * @param httpsPort HTTPS port (0: any)
@@ -118,7 +119,7 @@ public final class EmulatorRuntime implements AutoCloseable {
    * @return the running emulator
    * @throws IllegalStateException if a port cannot be bound or the TLS material cannot be made or written
    */
-  public static EmulatorRuntime start(String hubName, List<String> deviceIds, HubLimits limits,
+  public static EmulatorRuntime start(String hubName, List<DeviceSeed> devices, HubLimits limits,
       InetAddress bindAddress, int httpsPort, int mqttPort, int amqpPort, @Nullable Path workDirectory,
       Timeouts timeouts) {
     Deque<Runnable> closers = new ArrayDeque<>();
@@ -136,7 +137,7 @@ public final class EmulatorRuntime implements AutoCloseable {
       HubEngine engine = new HubEngine(limits, TimeSource.system());
       closers.push(engine::close); // before the event loops stop: it tells the open sessions
       DeviceRegistry registry = new DeviceRegistry(engine);
-      deviceIds.forEach(registry::register);
+      devices.forEach(d -> registry.create(d.deviceId(), d.primaryKey(), d.secondaryKey(), d.enabled()));
       String policyKey = DeviceRegistry.newKey();
       Set<String> hosts = new HashSet<>(List.of(SERVICE_HOST, DEVICE_HOST,
           hubName.toLowerCase(Locale.ROOT) + ".azure-devices.net", serviceHost(bindAddress), deviceHost(bindAddress)));
@@ -160,8 +161,10 @@ public final class EmulatorRuntime implements AutoCloseable {
       ProtocolServer https = startServer(closers, HttpsServiceServer.NAME, httpsPort,
           c -> HttpsServiceServer.start(c, doors), context);
       doors.bound(https);
-      LOG.info("IoT Hub emulator {} started: {}", hubName, Stream.of(mqtt, amqp, https)
-          .map(s -> s.name() + " " + s.localAddress()).toList());
+      LOG.info("IoT Hub emulator {} started on {}: serviceHost {}, deviceHost {}, {}; {} devices", hubName,
+          bindAddress.getHostAddress(), serviceHost(bindAddress), deviceHost(bindAddress), Stream.of(https, amqp, mqtt)
+              .map(s -> s.name() + " port " + s.localAddress().getPort()).collect(Collectors.joining(", ")),
+          engine.devices().size());
       return new EmulatorRuntime(engine, tls, mqtt, amqp, https, policyKey, hubName, registry, bindAddress, doors,
           mqttSessions, closers);
     } catch (RuntimeException e) {

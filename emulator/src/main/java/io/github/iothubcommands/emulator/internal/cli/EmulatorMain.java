@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.iothubcommands.emulator.IotHubEmulator;
 import io.github.iothubcommands.emulator.internal.LoopbackAddresses;
+import io.github.iothubcommands.emulator.internal.config.ConfigFile;
+import io.github.iothubcommands.engine.DeviceInfo;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -16,12 +18,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The command line: {@code java -jar iothub-commands-emulator-VERSION-all.jar [--devices d1,d2]
- * [--https-port N] [--hub-name NAME] [--info-file PATH] [--bind ADDRESS|auto]}. Starts the emulator, writes
+ * The command line: {@code java -jar iothub-commands-emulator-VERSION-all.jar [--config FILE] [--devices d1,d2]
+ * [--https-port N] [--hub-name NAME] [--info-file PATH] [--bind ADDRESS|auto] [--log-level LEVEL]}. Flags win
+ * over the configuration file's values; {@code --devices} adds to its devices. Starts the emulator, writes
  * the info file, serves until the process is stopped; SIGTERM (or Ctrl-C) closes it through a shutdown hook.
  * With {@code --health [--bind ADDRESS] [--https-port N]} it instead checks a running emulator's health
  * endpoint and exits 0 or 1.
@@ -29,6 +34,8 @@ import org.jspecify.annotations.Nullable;
 public final class EmulatorMain {
   static final String USAGE = String.join(System.lineSeparator(),
       "usage: java -jar iothub-commands-emulator-all.jar [options]",
+      "  --config FILE         read settings from a JSON (.json) or YAML (.yaml, .yml) file; the options",
+      "                        below win over its values, and --devices adds to its devices",
       "  --devices ID,ID,...   devices to register at start, with generated keys",
       "  --https-port N        HTTPS port for service clients (default 8443; 0 = any free port)",
       "  --hub-name NAME       the hub's name (default iothub-emulator)",
@@ -36,6 +43,7 @@ public final class EmulatorMain {
       "  --bind ADDRESS        listen on this IPv4 loopback address, e.g. 127.0.0.2 (default 127.0.0.1), or",
       "                        'auto' for a free one from 127.0.0.2-254 (read it from the info file)",
       "  --allow-non-loopback  let --bind name a non-loopback address (exposes the hub to the network)",
+      "  --log-level LEVEL     root log level: ERROR, WARN, INFO (default), DEBUG or TRACE",
       "  --health              check a running emulator (at --bind, --https-port): exit 0 if every front",
       "                        door serves, 1 if not within --health-timeout",
       "  --health-timeout S    seconds --health keeps asking (default 10; 0 asks once)",
@@ -44,9 +52,14 @@ public final class EmulatorMain {
       "Stop with SIGTERM or Ctrl-C.");
 
   /** Parsed command line. */
-  record Options(List<String> devices, int httpsPort, @Nullable String hubName, @Nullable Path infoFile,
-      boolean help,
-      Bind bind, boolean health, Duration healthTimeout) {}
+  record Options(List<String> devices, int httpsPort, boolean httpsPortGiven, @Nullable String hubName,
+      @Nullable Path infoFile, boolean help, Bind bind, boolean health, Duration healthTimeout,
+      @Nullable ConfigFile config, @Nullable String logLevel) {
+    /** The root log level to set: {@code --log-level}, else the file's, else none (the jar's INFO). */
+    Optional<String> effectiveLogLevel() {
+      return logLevel != null ? Optional.of(logLevel) : config == null ? Optional.empty() : config.logLevel();
+    }
+  }
 
   /**
    * Where to listen: an address ({@code null}: the default), or any free loopback address.
@@ -56,6 +69,10 @@ public final class EmulatorMain {
    * @param allowNonLoopback whether a non-loopback address is allowed
    */
   record Bind(@Nullable InetAddress address, boolean auto, boolean allowNonLoopback) {
+    boolean given() {
+      return address != null || auto;
+    }
+
     String host() {
       return address == null ? "127.0.0.1" : address.getHostAddress();
     }
@@ -102,6 +119,7 @@ public final class EmulatorMain {
     }
     IotHubEmulator emulator;
     try {
+      applyLogLevel(options, System.err);
       emulator = start(options, System.out);
     } catch (RuntimeException e) {
       System.err.println("iothub-emulator: " + e.getMessage());
@@ -123,8 +141,14 @@ public final class EmulatorMain {
 
   /** Starts the emulator and writes the info file; the caller owns the result. */
   static IotHubEmulator start(Options options, PrintStream out) {
-    IotHubEmulator.Builder builder = IotHubEmulator.builder().devices(options.devices())
-        .httpsPort(options.httpsPort());
+    IotHubEmulator.Builder builder = IotHubEmulator.builder();
+    if (options.config() != null) {
+      options.config().applyTo(builder, options.bind().given() ? Set.of("bindAddress") : Set.of());
+    }
+    builder.devices(options.devices());
+    if (options.httpsPortGiven()) {
+      builder.httpsPort(options.httpsPort());
+    }
     options.bind().applyTo(builder);
     if (options.hubName() != null) {
       builder.hubName(options.hubName());
@@ -138,14 +162,28 @@ public final class EmulatorMain {
       emulator.close();
       throw new IllegalStateException("cannot write the info file " + options.infoFile() + ": " + e, e);
     }
-    out.println("iothub-emulator: serving " + emulator + " with devices " + options.devices()
+    out.println("iothub-emulator: serving " + emulator + " with devices "
+        + emulator.engine().devices().stream().map(DeviceInfo::deviceId).toList()
         + (options.infoFile() == null ? "" : "; connection details in " + options.infoFile()));
     return emulator;
+  }
+
+  /** Sets the root log level the options ask for, if any; says so on {@code err} if it cannot. */
+  static void applyLogLevel(Options options, PrintStream err) {
+    options.effectiveLogLevel().ifPresent(level -> {
+      if (!LogLevels.setRoot(level)) {
+        err.println("iothub-emulator: log level " + level + " not set: SLF4J is not bound to logback (the -all jar"
+            + " is); configure your binding instead");
+      }
+    });
   }
 
   static Options parse(String[] args) {
     List<String> devices = new ArrayList<>();
     int httpsPort = IotHubEmulator.DEFAULT_HTTPS_PORT;
+    boolean httpsPortGiven = false;
+    ConfigFile config = null;
+    String logLevel = null;
     String hubName = null;
     Path infoFile = null;
     boolean help = false;
@@ -161,7 +199,10 @@ public final class EmulatorMain {
           String v = value(args, ++i, arg);
           Arrays.stream(v.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(devices::add);
         }
+        case "--config" -> config = ConfigFile.read(Path.of(value(args, ++i, arg)));
+        case "--log-level" -> logLevel = ConfigFile.checkLogLevel(arg, value(args, ++i, arg));
         case "--https-port" -> {
+          httpsPortGiven = true;
           String v = value(args, ++i, arg);
           try {
             httpsPort = Integer.parseInt(v);
@@ -191,8 +232,8 @@ public final class EmulatorMain {
       throw new IllegalArgumentException("--health needs the emulator's HTTPS port, but --https-port was 0 (any);"
           + " give the port it bound (in its info file, httpsHost)");
     }
-    return new Options(List.copyOf(devices), httpsPort, hubName, infoFile, help,
-        bind(bind, allowNonLoopback, health), health, healthTimeout);
+    return new Options(List.copyOf(devices), httpsPort, httpsPortGiven, hubName, infoFile, help,
+        bind(bind, allowNonLoopback, health), health, healthTimeout, config, logLevel);
   }
 
   private static Bind bind(@Nullable String value, boolean allowNonLoopback, boolean health) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.core.credential.AzureSasCredential;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
@@ -20,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
@@ -95,6 +93,38 @@ class EmulatorMainTest {
   }
 
   @Test
+  void logLevelAndConfigOptionsAreCheckedAtParse(@TempDir Path dir) throws Exception {
+    assertThat(EmulatorMain.parse(new String[] {"--log-level", "debug"}).effectiveLogLevel()).contains("DEBUG");
+    assertThat(EmulatorMain.parse(new String[0]).effectiveLogLevel()).isEmpty();
+    assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--log-level", "loud"}))
+        .hasMessage("--log-level must be one of ERROR, WARN, INFO, DEBUG, TRACE, but was 'loud'");
+    Path bad = Files.writeString(dir.resolve("bad.yaml"), "limits:\n  queueDepth: -1\n");
+    assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--config", bad.toString()}))
+        .hasMessage(bad + ": limits.queueDepth must be positive, but was -1");
+    Path file = Files.writeString(dir.resolve("c.yml"), "logLevel: warn\n");
+    assertThat(EmulatorMain.parse(new String[] {"--config", file.toString()}).effectiveLogLevel()).contains("WARN");
+    assertThat(EmulatorMain.parse(new String[] {"--config", file.toString(), "--log-level", "TRACE"})
+        .effectiveLogLevel()).as("the flag wins").contains("TRACE");
+  }
+
+  @Test
+  void flagsWinOverTheConfigFileAndDevicesAddToIt(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.json"), "{\"hubName\": \"file-hub\", \"bindAddress\": \"127.0.0.1\","
+        + " \"httpsPort\": 1, \"devices\": [{\"id\": \"f1\", \"enabled\": false}]}");
+    EmulatorMain.Options o = EmulatorMain.parse(new String[] {"--config", file.toString(), "--hub-name", "flag-hub",
+        "--https-port", "0", "--bind", "auto", "--devices", "f1,cli-1"});
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (IotHubEmulator hub = EmulatorMain.start(o, new PrintStream(bytes, true, StandardCharsets.UTF_8))) {
+      assertThat(hub.hubName()).isEqualTo("flag-hub");
+      assertThat(hub.httpsPort()).isNotEqualTo(1);
+      assertThat(hub.bindAddress().getHostAddress()).isNotEqualTo("127.0.0.1");
+      assertThat(hub.engine().device("f1").orElseThrow().enabled()).as("the file's entry stays").isFalse();
+      assertThat(hub.engine().device("cli-1")).isPresent();
+      assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("with devices [f1, cli-1]");
+    }
+  }
+
+  @Test
   void usageErrorsNameTheOptionAndValue() {
     assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--https-port", "http"}))
         .hasMessage("--https-port must be a number between 0 and 65535, but was 'http'");
@@ -111,17 +141,10 @@ class EmulatorMainTest {
   void commandLineWritesInfoFileServesRealClientsAndStopsOnSigterm(@TempDir Path dir) throws Exception {
     Path info = dir.resolve("emulator.json");
     Path log = dir.resolve("out.txt");
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), EmulatorMain.class.getName(),
-        "--devices", "cli-1,cli-2", "--https-port", "0", "--bind", "auto", "--info-file", info.toString())
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p = CommandLineProcess.start(List.of(), log,
+        "--devices", "cli-1,cli-2", "--https-port", "0", "--bind", "auto", "--info-file", info.toString());
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!Files.exists(info) && p.isAlive() && System.nanoTime() < deadline) {
-        Thread.sleep(50);
-      }
-      assertThat(info).as("info file; output: %s", Files.exists(log) ? Files.readString(log) : "").exists();
-      JsonNode json = new ObjectMapper().readTree(info.toFile());
+      JsonNode json = CommandLineProcess.awaitInfoFile(p, info, log);
       assertThat(json.get("devices").fieldNames()).toIterable().containsExactly("cli-1", "cli-2");
       assertThat(json.get("trustStoreType").asText()).isEqualTo("PKCS12");
       String address = json.get("bindAddress").asText();
@@ -160,13 +183,9 @@ class EmulatorMainTest {
 
   /** Runs the command line in its own JVM to its end; its exit status. */
   private static int cli(Path dir, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), EmulatorMain.class.getName()));
-    command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(Files.createTempFile(dir, "cli", ".txt").toFile()).start();
+    Process p = CommandLineProcess.start(List.of(), Files.createTempFile(dir, "cli", ".txt"), args);
     try {
-      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("%s ends", command).isTrue();
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("%s ends", List.of(args)).isTrue();
       return p.exitValue();
     } finally {
       p.destroyForcibly();
