@@ -69,12 +69,14 @@ public final class EmulatorRuntime implements AutoCloseable {
   private final DeviceRegistry registry;
   private final InetAddress bindAddress;
   private final FrontDoors doors;
+  private final DeviceChannels channels;
   /** What {@link #close()} undoes, newest first: servers, engine, event loops, the owned directory. */
   private final Deque<Runnable> closers;
 
   private EmulatorRuntime(HubEngine engine, TlsMaterial tls, ProtocolServer mqtt, ProtocolServer amqp,
       ProtocolServer https, String policyKey, String hubName, DeviceRegistry registry, InetAddress bindAddress,
-      FrontDoors doors, Deque<Runnable> closers) {
+      FrontDoors doors, DeviceChannels channels, Deque<Runnable> closers) {
+    this.channels = channels;
     this.engine = engine;
     this.tls = tls;
     this.mqtt = mqtt;
@@ -107,6 +109,31 @@ public final class EmulatorRuntime implements AutoCloseable {
   public static EmulatorRuntime start(String hubName, List<String> deviceIds, HubLimits limits,
       InetAddress bindAddress, int httpsPort, int mqttPort, int amqpPort, @Nullable Path workDirectory,
       Timeouts timeouts) {
+    return start(hubName, deviceIds, limits, bindAddress, httpsPort, mqttPort, amqpPort, workDirectory, timeouts,
+        TimeSource.system());
+  }
+
+  /**
+   * Starts an emulator whose engine runs on {@code time}, as {@link #start(String, List, HubLimits, InetAddress,
+   * int, int, int, Path, Timeouts)} does on the wall clock. Only the engine (time-to-live, locks, feedback
+   * batching, method timeouts, token expiry) follows it; the front doors' network timeouts stay on the wall.
+   *
+   * @param hubName the hub's name
+   * @param deviceIds devices to register, with generated keys
+   * @param limits the engine's limits
+   * @param bindAddress where to listen
+   * @param httpsPort HTTPS port (0: any)
+   * @param mqttPort MQTT port (0: any)
+   * @param amqpPort AMQPS port (0: any)
+   * @param workDirectory where the trust store goes, or {@code null} for a temporary directory deleted on close
+   * @param timeouts how long the front doors wait for peers
+   * @param time the engine's time source, such as a {@link io.github.iothubcommands.engine.VirtualTime}
+   * @return the running emulator
+   * @throws IllegalStateException if a port cannot be bound or the TLS material cannot be made or written
+   */
+  public static EmulatorRuntime start(String hubName, List<String> deviceIds, HubLimits limits,
+      InetAddress bindAddress, int httpsPort, int mqttPort, int amqpPort, @Nullable Path workDirectory,
+      Timeouts timeouts, TimeSource time) {
     Deque<Runnable> closers = new ArrayDeque<>();
     try {
       Path dir = workDirectory != null ? workDirectory : temporaryDirectory(closers);
@@ -119,7 +146,7 @@ public final class EmulatorRuntime implements AutoCloseable {
       EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("emulator-io", true),
           NioIoHandler.newFactory());
       closers.push(() -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS));
-      HubEngine engine = new HubEngine(limits, TimeSource.system());
+      HubEngine engine = new HubEngine(limits, time);
       closers.push(engine::close); // before the event loops stop: it tells the open sessions
       DeviceRegistry registry = new DeviceRegistry(engine);
       deviceIds.forEach(registry::register);
@@ -129,7 +156,8 @@ public final class EmulatorRuntime implements AutoCloseable {
       SasVerifier verifier = new SasVerifier(engine, hosts, Map.of(POLICY_NAME, policyKey));
       CredentialWatch credentials = new CredentialWatch();
       engine.addObserver(credentials);
-      EmulatorContext context = new EmulatorContext(engine, verifier, credentials, registry, serverSsl, bindAddress,
+      DeviceChannels channels = new DeviceChannels();
+      EmulatorContext context = new EmulatorContext(engine, verifier, credentials, channels, registry, serverSsl, bindAddress,
           boss, workers, httpsPort, mqttPort, amqpPort, timeouts);
       Map<String, Integer> asked = new LinkedHashMap<>();
       asked.put(MqttDeviceServer.NAME, mqttPort);
@@ -146,7 +174,7 @@ public final class EmulatorRuntime implements AutoCloseable {
       LOG.info("IoT Hub emulator {} started: {}", hubName, Stream.of(mqtt, amqp, https)
           .map(s -> s.name() + " " + s.localAddress()).toList());
       return new EmulatorRuntime(engine, tls, mqtt, amqp, https, policyKey, hubName, registry, bindAddress, doors,
-          closers);
+          channels, closers);
     } catch (RuntimeException e) {
       closeAll(closers);
       throw e;
@@ -273,6 +301,11 @@ public final class EmulatorRuntime implements AutoCloseable {
   /** @return the host device connection strings name: {@link #deviceHost(InetAddress)} of the bind address */
   public String deviceHost() {
     return deviceHost(bindAddress);
+  }
+
+  /** @return which connections carry which device */
+  public DeviceChannels channels() {
+    return channels;
   }
 
   /** @return the front doors and their states */

@@ -1,6 +1,7 @@
 package io.github.iothubcommands.emulator.internal.mqtt;
 
 import io.github.iothubcommands.HubException;
+import io.github.iothubcommands.emulator.internal.DeviceChannels;
 import io.github.iothubcommands.emulator.internal.MethodPayloads;
 import io.github.iothubcommands.emulator.internal.OpenDeadline;
 import io.github.iothubcommands.emulator.internal.auth.CredentialWatch;
@@ -58,6 +59,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
   private final HubEngine engine;
   private final SasVerifier verifier;
   private final CredentialWatch credentials;
+  private final DeviceChannels channels;
   /** Ends the connection when the identity its CONNECT was checked against changes; set at CONNECT. */
   private @Nullable AutoCloseable credentialWatch;
   private @Nullable Channel channel;
@@ -70,7 +72,8 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
   private final Map<Integer, String> c2dInFlight = new HashMap<>();
   private int nextPacketId;
 
-  MqttDeviceHandler(HubEngine engine, SasVerifier verifier, CredentialWatch credentials) {
+  MqttDeviceHandler(HubEngine engine, SasVerifier verifier, CredentialWatch credentials, DeviceChannels channels) {
+    this.channels = channels;
     this.engine = engine;
     this.verifier = verifier;
     this.credentials = credentials;
@@ -160,6 +163,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
       return;
     }
     deviceId = clientId;
+    channels.track(clientId, ctx.channel());
     watchCredential(ctx, auth.credential());
     c2dTopics = new PropertyBag.C2dTopics(clientId);
     eventsPrefix = "devices/" + clientId + "/messages/events/";

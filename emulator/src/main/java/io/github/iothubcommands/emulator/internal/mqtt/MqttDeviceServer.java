@@ -34,6 +34,6 @@ public final class MqttDeviceServer {
         .addLast("tls", c.tlsHandler(ch))
         .addLast(DECODER, new MqttDecoder(MAX_PACKET_BYTES))
         .addLast("encoder", MqttEncoder.INSTANCE)
-        .addLast("device", new MqttDeviceHandler(c.engine(), c.verifier(), c.credentials())));
+        .addLast("device", new MqttDeviceHandler(c.engine(), c.verifier(), c.credentials(), c.channels())));
   }
 }
