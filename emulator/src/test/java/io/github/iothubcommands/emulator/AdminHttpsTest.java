@@ -1,12 +1,16 @@
 package io.github.iothubcommands.emulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.iothubcommands.Acknowledgement;
+import io.github.iothubcommands.emulator.internal.auth.SasToken;
 import io.github.iothubcommands.engine.HubOperation;
 import io.github.iothubcommands.spi.CloudToDeviceMessage;
+import java.io.ByteArrayOutputStream;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -129,6 +134,56 @@ class AdminHttpsTest {
         "deviceId must be 1 to 128 characters");
     assertRefused(call("DELETE", "/admin/devices/nobody/messages", null), 404, 404001, "nobody");
     assertRefused(call("POST", "/admin/devices/nobody/disconnect", null), 404, 404001, "nobody");
+  }
+
+  /** A raw MQTT 3.1.1 CONNECT for a device, with a SAS token made from its key. */
+  private static byte[] mqttConnect(String deviceId) throws Exception {
+    String host = hub.deviceHost();
+    String key = hub.engine().device(deviceId).orElseThrow().primaryKeyIfSet().orElseThrow();
+    String password = SasToken.build(host + "/devices/" + deviceId, key,
+        hub.admin().clock().plus(Duration.ofHours(1)).getEpochSecond(), null);
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, (byte) 0xC2, 0, 60});
+    for (String field : new String[] {deviceId, host + "/" + deviceId + "/?api-version=2021-04-12", password}) {
+      byte[] b = field.getBytes(StandardCharsets.UTF_8);
+      body.write(b.length >> 8);
+      body.write(b.length & 0xFF);
+      body.write(b);
+    }
+    ByteArrayOutputStream packet = new ByteArrayOutputStream();
+    packet.write(0x10);
+    for (int n = body.size(); ; ) { // remaining length, 7 bits a byte
+      int digit = n % 128;
+      n /= 128;
+      packet.write(n > 0 ? digit | 0x80 : digit);
+      if (n == 0) {
+        break;
+      }
+    }
+    body.writeTo(packet);
+    return packet.toByteArray();
+  }
+
+  @Test
+  void aCutConnectionEndsWithATcpResetWithoutAnMqttOrTlsGoodbye() throws Exception {
+    try (SSLSocket device = (SSLSocket) hub.sslContext().getSocketFactory().createSocket(hub.bindAddress(),
+        hub.mqttPort())) {
+      device.setSoTimeout(10_000);
+      device.getOutputStream().write(mqttConnect("d1"));
+      device.getOutputStream().flush();
+      byte[] connack = device.getInputStream().readNBytes(4);
+      assertThat(connack).containsExactly(0x20, 2, 0, 0); // accepted
+      assertThat(hub.engine().device("d1").orElseThrow().connected()).isTrue();
+
+      Answer a = call("POST", "/admin/devices/d1/disconnect", null);
+
+      assertThat(a.status()).isEqualTo(200);
+      assertThat(a.body().path("connectionsClosed").asInt()).isEqualTo(1);
+      // no close_notify (read would return -1) and no FIN: the peer sees the connection reset
+      assertThatThrownBy(() -> device.getInputStream().read()).isInstanceOf(SocketException.class)
+          .hasMessageContaining("reset");
+    }
+    assertThat(hub.engine().device("d1").orElseThrow().connected()).isFalse();
   }
 
   @Test
