@@ -9,9 +9,6 @@ import io.github.iothubcommands.engine.HubOperation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The emulator's runtime admin surface for tests, reached by {@link IotHubEmulator#admin()}: purge a device's
@@ -40,7 +37,7 @@ public final class EmulatorAdmin {
   /** Longest single clock advance: seven days. */
   public static final Duration MAX_CLOCK_ADVANCE = AdminOperations.MAX_CLOCK_ADVANCE;
   /** How long {@link #disconnectDevice} waits for the connections to close. */
-  public static final Duration DISCONNECT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DISCONNECT_TIMEOUT = AdminOperations.DISCONNECT_TIMEOUT;
 
   private final AdminOperations ops;
 
@@ -73,24 +70,10 @@ public final class EmulatorAdmin {
    * @throws IllegalArgumentException if the id breaks IoT Hub's device id rule
    * @throws HubException {@code DEVICE_NOT_FOUND} if no such device is registered
    * @throws IllegalStateException if the connections did not close within {@link #DISCONNECT_TIMEOUT}, or if
-   *     called on one of the emulator's event loop threads
+   *     called on the emulator's event loop thread of one of them (an engine callback)
    */
   public int disconnectDevice(String deviceId) {
-    if (Thread.currentThread().getName().startsWith("emulator-io")) {
-      throw new IllegalStateException("disconnectDevice waits for the emulator's event loops; do not call it"
-          + " from one of them (use POST " + PATH_PREFIX + "/devices/{id}/disconnect)");
-    }
-    try {
-      return ops.disconnect(deviceId).get(DISCONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while disconnecting device " + deviceId, e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("disconnecting device " + deviceId + " failed", e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("the connections of device " + deviceId + " did not close within "
-          + DISCONNECT_TIMEOUT.toSeconds() + " s", e);
-    }
+    return ops.disconnectAndWait(deviceId, DISCONNECT_TIMEOUT);
   }
 
   /**

@@ -242,6 +242,32 @@ class AdminHttpsTest {
   }
 
   @Test
+  void theJavaApiChecksTheSameRules() {
+    EmulatorAdmin admin = hub.admin();
+    assertThatThrownBy(() -> admin.throttleNext(HubOperation.DIRECT_METHOD, 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("count must be between 1 and 100000, but was 0");
+    assertThatThrownBy(() -> admin.dropNextFeedback(100_001))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("count must be between 1 and 100000, but was 100001");
+    assertThatThrownBy(() -> admin.throttleFor(HubOperation.CLOUD_TO_DEVICE_SEND, Duration.ofDays(2)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("duration must be more than 0 s and at most 86400 s, but was PT48H");
+    assertThatThrownBy(() -> admin.advanceClock(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("duration must be between 0 s and 604800 s, but was -1 s");
+    assertThatThrownBy(() -> wallClockHub.admin().advanceClock(Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot be advanced")
+        .hasMessageContaining("virtualTime()");
+    assertThatThrownBy(() -> admin.purgeQueue("bad id")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("deviceId must be 1 to 128 characters").hasMessageEndingWith("but was 'bad id'");
+    assertThatThrownBy(() -> admin.disconnectDevice("nobody"))
+        .isInstanceOfSatisfying(io.github.iothubcommands.HubException.class,
+            e -> assertThat(e.error()).isEqualTo(io.github.iothubcommands.HubError.DEVICE_NOT_FOUND));
+    assertThat(admin.faults().isEmpty()).isTrue();
+    assertThat(wallClockHub.admin().isClockVirtual()).isFalse();
+    assertThat(admin.isClockVirtual()).isTrue();
+  }
+
+  @Test
   void unknownRoutesAre404AndWrongMethods405() throws Exception {
     assertRefused(call("GET", "/admin/nothing", null), 404, 404000, "no admin route GET /admin/nothing");
     assertRefused(call("GET", "/admin", null), 404, 404000, "no admin route");

@@ -13,6 +13,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The admin operations behind both the Java API ({@code EmulatorAdmin}) and the HTTPS routes under {@code
@@ -25,6 +28,8 @@ public final class AdminOperations {
   public static final Duration MAX_THROTTLE_DURATION = Duration.ofDays(1);
   /** Longest single clock advance. */
   public static final Duration MAX_CLOCK_ADVANCE = Duration.ofDays(7);
+  /** How long a disconnect may take to close a device's connections. */
+  public static final Duration DISCONNECT_TIMEOUT = Duration.ofSeconds(10);
 
   private final HubEngine engine;
   private final DeviceChannels channels;
@@ -66,6 +71,36 @@ public final class AdminOperations {
       throw HubException.of(HubError.DEVICE_NOT_FOUND, "device " + id + " is not registered");
     }
     return channels.cut(id);
+  }
+
+  /**
+   * Cuts every connection of a device and waits until the engine saw each close.
+   *
+   * @param deviceId the device
+   * @param timeout how long to wait
+   * @return how many connections were cut
+   * @throws IllegalArgumentException if the id breaks IoT Hub's device id rule
+   * @throws HubException {@code DEVICE_NOT_FOUND} if no such device
+   * @throws IllegalStateException if called on the event loop of one of the device's connections, if the
+   *     connections did not close within {@code timeout}, or if interrupted
+   */
+  public int disconnectAndWait(String deviceId, Duration timeout) {
+    String id = DeviceRegistry.checkDeviceId(deviceId);
+    if (channels.onLoopOf(id)) {
+      throw new IllegalStateException("disconnecting device " + id + " waits for its connection's event loop,"
+          + " which is the calling thread; call it from another thread");
+    }
+    try {
+      return disconnect(id).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while disconnecting device " + id, e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("disconnecting device " + id + " failed", e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("the connections of device " + id + " did not close within "
+          + timeout.toSeconds() + " s", e);
+    }
   }
 
   /** @return the engine clock's reading */

@@ -66,6 +66,17 @@ public final class DeviceChannels {
   }
 
   /**
+   * Returns whether the calling thread is the event loop of one of a device's connections: waiting there for
+   * {@link #cut} to complete would wait forever.
+   *
+   * @param deviceId the device
+   * @return {@code true} on such a thread
+   */
+  public boolean onLoopOf(String deviceId) {
+    return channels.getOrDefault(deviceId, Set.of()).stream().anyMatch(ch -> ch.eventLoop().inEventLoop());
+  }
+
+  /**
    * Returns how many open connections carry a device.
    *
    * @param deviceId the device

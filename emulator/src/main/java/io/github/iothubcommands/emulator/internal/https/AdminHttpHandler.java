@@ -42,7 +42,7 @@ final class AdminHttpHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(AdminHttpHandler.class);
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
   /** How long a disconnect may take before the answer is an error. */
-  private static final long DISCONNECT_TIMEOUT_SECONDS = 10;
+  private static final long DISCONNECT_TIMEOUT_SECONDS = AdminOperations.DISCONNECT_TIMEOUT.toSeconds();
   private static final Map<String, HubOperation> OPERATIONS = Map.of(
       "cloudToDeviceSend", HubOperation.CLOUD_TO_DEVICE_SEND, "directMethod", HubOperation.DIRECT_METHOD);
 
