@@ -2,6 +2,7 @@ package io.github.iothubcommands.emulator;
 
 import io.github.iothubcommands.DeviceId;
 import io.github.iothubcommands.HubTier;
+import io.github.iothubcommands.emulator.internal.AdminOperations;
 import io.github.iothubcommands.emulator.internal.DeviceRegistry;
 import io.github.iothubcommands.emulator.internal.DeviceSeed;
 import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
@@ -12,10 +13,14 @@ import io.github.iothubcommands.emulator.internal.https.HttpsServiceServer;
 import io.github.iothubcommands.emulator.internal.tls.TlsMaterial;
 import io.github.iothubcommands.engine.HubEngine;
 import io.github.iothubcommands.engine.HubLimits;
+import io.github.iothubcommands.engine.VirtualTime;
+import io.github.iothubcommands.spi.TimeSource;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -310,15 +315,14 @@ public final class IotHubEmulator implements AutoCloseable {
   }
 
   /**
-   * Closes a device's MQTT connection abruptly, without an MQTT packet, as a lost network would; the device's
-   * MQTT session is kept. Package-private test hook for device SDK reconnects, until the admin surface offers
-   * "force a device offline".
+   * Returns the runtime admin surface: purge a queue, cut a device's connections, read or advance the clock,
+   * inject faults, read what the hub saw. The same operations are served over HTTPS under {@value
+   * EmulatorAdmin#PATH_PREFIX}.
    *
-   * @param deviceId the device
-   * @return {@code false} if the device has no MQTT connection
+   * @return the admin surface
    */
-  boolean dropMqttConnection(String deviceId) {
-    return runtime.dropMqttConnection(deviceId);
+  public EmulatorAdmin admin() {
+    return new EmulatorAdmin(new AdminOperations(runtime.engine(), runtime.channels()));
   }
 
   /** Stops every server, disconnects every client, closes the engine and deletes temporary files. */
@@ -393,6 +397,7 @@ public final class IotHubEmulator implements AutoCloseable {
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
     private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private @Nullable VirtualTime virtualTime;
 
     private Builder() {}
 
@@ -663,6 +668,29 @@ public final class IotHubEmulator implements AutoCloseable {
     }
 
     /**
+     * Runs the engine on a virtual clock that starts at the wall clock's now and moves only when told to
+     * ({@link EmulatorAdmin#advanceClock}): message time-to-live, receive locks, feedback batching, direct
+     * method timeouts and SAS token expiry then follow it; network timeouts stay on the wall clock.
+     *
+     * @return this builder
+     */
+    public Builder virtualTime() {
+      return virtualTime(new VirtualTime(Instant.now().truncatedTo(ChronoUnit.SECONDS)));
+    }
+
+    /**
+     * Runs the engine on {@code time}, as {@link #virtualTime()} does; the test may advance it itself or
+     * through {@link EmulatorAdmin#advanceClock}.
+     *
+     * @param time the virtual clock
+     * @return this builder
+     */
+    public Builder virtualTime(VirtualTime time) {
+      virtualTime = Objects.requireNonNull(time, "time");
+      return this;
+    }
+
+    /**
      * Starts the emulator: generates the TLS certificate, registers the devices and binds every server.
      *
      * @return the running emulator
@@ -686,7 +714,8 @@ public final class IotHubEmulator implements AutoCloseable {
     private IotHubEmulator startOn(InetAddress address) {
       HubLimits effective = tier == null ? limits : limits.toBuilder().tier(tier, units).build();
       return new IotHubEmulator(EmulatorRuntime.start(hubName, List.copyOf(devices.values()), effective, address,
-          httpsPort, mqttPort, amqpPort, workDirectory, new Timeouts(handshakeTimeout, requestTimeout, idleTimeout)));
+          httpsPort, mqttPort, amqpPort, workDirectory, new Timeouts(handshakeTimeout, requestTimeout, idleTimeout),
+          virtualTime == null ? TimeSource.system() : virtualTime));
     }
 
     private IotHubEmulator startOnAnyFreeLoopbackAddress() {

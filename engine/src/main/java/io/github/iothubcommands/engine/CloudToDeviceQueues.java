@@ -56,6 +56,7 @@ final class CloudToDeviceQueues {
       Instant expiry = message.expiryTime().isAfter(latest) ? latest : message.expiryTime();
       QueuedMessage m = new QueuedMessage(message, now, expiry);
       d.queue.addLast(m);
+      state.counters.add(Counters.Count.C2D_ENQUEUED);
       for (HubObserver o : state.observers) {
         out.add(() -> o.messageEnqueued(message));
       }
@@ -113,6 +114,7 @@ final class CloudToDeviceQueues {
       m.lockTimer = state.time.schedule(state.limits.lockTimeout(),
           () -> settle(d, null, token, Settlement.LOCK_EXPIRED));
       DeliveredMessage delivered = new DeliveredMessage(m.message, token, m.deliveryCount, m.enqueuedTime);
+      state.counters.add(Counters.Count.C2D_DELIVERED);
       for (HubObserver o : state.observers) {
         out.add(() -> o.messageDelivered(d.id, delivered));
       }
@@ -151,6 +153,9 @@ final class CloudToDeviceQueues {
           feedback(d, m, FeedbackStatus.REJECTED, "Message rejected by the device", out);
         }
         case ABANDON, LOCK_EXPIRED -> {
+          if (how == Settlement.ABANDON) {
+            state.counters.add(Counters.Count.C2D_ABANDONED);
+          }
           if (!state.time.now().isBefore(m.expiry)) {
             m.cancelTimers();
             feedback(d, m, FeedbackStatus.EXPIRED, "Message expired", out);
@@ -183,6 +188,13 @@ final class CloudToDeviceQueues {
 
   private void feedback(DeviceState d, QueuedMessage m, FeedbackStatus status, String description,
       List<Runnable> out) {
+    state.counters.add(switch (status) {
+      case SUCCESS -> Counters.Count.C2D_COMPLETED;
+      case REJECTED -> Counters.Count.C2D_REJECTED;
+      case EXPIRED -> Counters.Count.C2D_EXPIRED;
+      case DELIVERY_COUNT_EXCEEDED -> Counters.Count.C2D_DELIVERY_COUNT_EXCEEDED;
+      case PURGED -> Counters.Count.C2D_PURGED;
+    });
     feedback.record(d.id, m.message.messageId(), m.message.acknowledgement(), status, description, out);
   }
 

@@ -30,9 +30,11 @@ final class DirectMethods {
     for (HubObserver o : state.observers) {
       out.add(() -> o.methodInvoked(invocation));
     }
+    state.counters.add(Counters.Count.METHODS_INVOKED);
     synchronized (state.lock) {
       HubException refusal = admit(invocation);
       if (refusal != null) {
+        state.counters.add(Counters.Count.METHODS_FAILED);
         out.add(() -> result.completeExceptionally(refusal));
       } else {
         DeviceState d = registry.existing(invocation.deviceId());
@@ -40,6 +42,7 @@ final class DirectMethods {
         if (d.acceptsMethods()) {
           dispatch(d, call, out);
         } else if (invocation.connectTimeout().isZero()) {
+          state.counters.add(Counters.Count.METHODS_FAILED);
           out.add(() -> result.completeExceptionally(offline(d.id)));
         } else {
           d.waitingForConnect.add(call);
@@ -120,9 +123,11 @@ final class DirectMethods {
     }
     int size = payloadJson.getBytes(StandardCharsets.UTF_8).length;
     if (size > state.limits.maxMethodPayloadBytes()) {
+      state.counters.add(Counters.Count.METHODS_FAILED);
       call.result.completeExceptionally(HubException.of(HubError.MESSAGE_TOO_LARGE, "device " + d.id
           + " answered with " + size + " bytes; the limit is " + state.limits.maxMethodPayloadBytes()));
     } else {
+      state.counters.add(Counters.Count.METHODS_SUCCEEDED);
       call.result.complete(new MethodResponse(status, payloadJson));
     }
     return true;
@@ -131,6 +136,7 @@ final class DirectMethods {
   /** Lock held. Fails every call for the device (deleted, or the hub closed). */
   void failAll(DeviceState d, HubException failure, List<Runnable> out) {
     for (PendingCall c : d.allCalls()) {
+      state.counters.add(Counters.Count.METHODS_FAILED);
       c.cancelTimer();
       out.add(() -> c.result.completeExceptionally(failure));
     }
@@ -145,6 +151,7 @@ final class DirectMethods {
       timedOut = d.waitingForConnect.remove(call);
     }
     if (timedOut) {
+      state.counters.add(Counters.Count.METHODS_FAILED);
       call.result.completeExceptionally(offline(d.id));
     }
   }
@@ -156,6 +163,7 @@ final class DirectMethods {
       timedOut = d.awaitingResponse.remove(call.requestId, call);
     }
     if (timedOut) {
+      state.counters.add(Counters.Count.METHODS_TIMED_OUT);
       call.result.completeExceptionally(HubException.of(HubError.GATEWAY_TIMEOUT, "device " + d.id
           + " did not answer method " + call.invocation.methodName() + " within "
           + call.invocation.responseTimeout().toSeconds() + " s"));

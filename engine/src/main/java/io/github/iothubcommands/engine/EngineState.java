@@ -23,6 +23,9 @@ final class EngineState {
   final HubLimits limits;
   final TimeSource time;
   final List<HubObserver> observers = new CopyOnWriteArrayList<>();
+  /** Guarded by {@link #lock}. */
+  final Faults faults = new Faults();
+  final Counters counters = new Counters();
   private long counter;
   private boolean closed;
 

@@ -48,6 +48,10 @@ final class FeedbackQueue {
     if (!wanted) {
       return;
     }
+    if (state.faults.armed && state.faults.takeFeedbackDrop()) {
+      state.counters.add(Counters.Count.FEEDBACK_DROPPED);
+      return;
+    }
     pendingBatch.add(FeedbackRecord.builder().originalMessageId(messageId).deviceId(deviceId).status(status)
         .enqueuedTime(state.time.now()).description(description).build());
     if (pendingBatch.size() >= state.limits.feedbackBatchSize()) {

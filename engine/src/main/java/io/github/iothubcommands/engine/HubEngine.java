@@ -8,6 +8,7 @@ import io.github.iothubcommands.spi.FeedbackReceiver;
 import io.github.iothubcommands.spi.FeedbackSubscription;
 import io.github.iothubcommands.spi.MethodInvocation;
 import io.github.iothubcommands.spi.TimeSource;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -272,6 +273,89 @@ public final class HubEngine implements AutoCloseable {
    */
   public DeviceSession connect(String deviceId, DeviceEndpoint endpoint) {
     return sessions.connect(deviceId, endpoint);
+  }
+
+  // ---------------------------------------------------------------- inspection and faults
+
+  /**
+   * Returns what the hub saw since it started: messages enqueued, delivered and how each ended, method calls
+   * and their outcomes, throttled calls, connections. Counting is lock-free and always on.
+   *
+   * @return a snapshot of the counts
+   */
+  public HubCounts counts() {
+    return state.counters.snapshot();
+  }
+
+  /**
+   * Refuses the next {@code count} calls of {@code operation} with {@link HubError#THROTTLED} (429, error code
+   * 429001), as the hub does past its quota; a refused call is not queued or dispatched. Replaces an earlier
+   * count for the operation; zero clears it. Counted calls are those that pass the checks before the quota
+   * (device registered, size within the limit).
+   *
+   * @param operation which calls
+   * @param count how many, 0 or more
+   * @throws IllegalArgumentException if {@code count} is negative
+   */
+  public void throttleNext(HubOperation operation, int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be 0 or more, but was " + count);
+    }
+    synchronized (state.lock) {
+      state.faults.throttleNext(operation, count);
+    }
+  }
+
+  /**
+   * Refuses every call of {@code operation} with {@link HubError#THROTTLED} for {@code duration} of engine
+   * time from now, as {@link #throttleNext} does. Replaces an earlier duration for the operation.
+   *
+   * @param operation which calls
+   * @param duration how long, positive
+   * @throws IllegalArgumentException if {@code duration} is zero or negative
+   */
+  public void throttleFor(HubOperation operation, Duration duration) {
+    if (duration.isZero() || duration.isNegative()) {
+      throw new IllegalArgumentException("duration must be positive, but was " + duration);
+    }
+    synchronized (state.lock) {
+      state.faults.throttleUntil(operation, state.time.now().plus(duration));
+    }
+  }
+
+  /**
+   * Drops the next {@code count} feedback records the hub would emit (of the statuses their messages'
+   * acknowledgement modes ask for): no receiver ever gets them, as if the hub lost them. Replaces an earlier
+   * count; zero clears it.
+   *
+   * @param count how many, 0 or more
+   * @throws IllegalArgumentException if {@code count} is negative
+   */
+  public void dropNextFeedback(int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must be 0 or more, but was " + count);
+    }
+    synchronized (state.lock) {
+      state.faults.dropFeedback(count);
+    }
+  }
+
+  /**
+   * Returns the faults still armed.
+   *
+   * @return a snapshot
+   */
+  public HubFaults faults() {
+    synchronized (state.lock) {
+      return state.faults.snapshot(state.time.now());
+    }
+  }
+
+  /** Disarms every injected fault. */
+  public void clearFaults() {
+    synchronized (state.lock) {
+      state.faults.clear();
+    }
   }
 
   /**

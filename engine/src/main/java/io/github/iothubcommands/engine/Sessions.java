@@ -35,6 +35,7 @@ final class Sessions {
       }
       session = new SessionImpl(d, endpoint);
       d.session = session;
+      state.counters.add(Counters.Count.CONNECTIONS);
     }
     EngineState.run(out);
     return session;

@@ -31,9 +31,14 @@ final class Throttles {
 
   /** Lock held. Takes one send from the quota, or returns the refusal (and takes nothing). */
   @Nullable HubException takeCloudToDeviceSend(String deviceId, String messageId) {
+    if (state.faults.armed && state.faults.takeThrottle(HubOperation.CLOUD_TO_DEVICE_SEND, state.time.now())) {
+      state.counters.add(Counters.Count.THROTTLED);
+      return injected(HubOperation.CLOUD_TO_DEVICE_SEND).deviceId(deviceId).commandId(messageId).build();
+    }
     if (cloudToDeviceSends == null || cloudToDeviceSends.tryTake(1, state.time.now())) {
       return null;
     }
+    state.counters.add(Counters.Count.THROTTLED);
     return HubException.builder(HubError.THROTTLED).errorCode(THROTTLED_CODE).deviceId(deviceId).commandId(messageId)
         .detail("cloud-to-device sends are over the hub's quota of " + perSecond(cloudToDeviceSends) + "/s"
             + quota() + "; retry later")
@@ -42,15 +47,26 @@ final class Throttles {
 
   /** Lock held. Takes a call's meters from the quota, or returns the refusal (and takes nothing). */
   @Nullable HubException takeMethodCall(String deviceId, int payloadBytes) {
+    if (state.faults.armed && state.faults.takeThrottle(HubOperation.DIRECT_METHOD, state.time.now())) {
+      state.counters.add(Counters.Count.THROTTLED);
+      return injected(HubOperation.DIRECT_METHOD).deviceId(deviceId).build();
+    }
     int meter = state.limits.methodMeterBytes();
     int meters = Math.max(1, (payloadBytes + meter - 1) / meter);
     if (methodMeters == null || methodMeters.tryTake(meters, state.time.now())) {
       return null;
     }
+    state.counters.add(Counters.Count.THROTTLED);
     return HubException.builder(HubError.THROTTLED).errorCode(THROTTLED_CODE).deviceId(deviceId)
         .detail("direct method traffic is over the hub's quota of " + perSecond(methodMeters) + " meters of "
             + meter + " bytes/s" + quota() + "; this call costs " + meters + "; retry later")
         .build();
+  }
+
+  private static HubException.Builder injected(HubOperation op) {
+    return HubException.builder(HubError.THROTTLED).errorCode(THROTTLED_CODE)
+        .detail((op == HubOperation.CLOUD_TO_DEVICE_SEND ? "cloud-to-device sends" : "direct method calls")
+            + " are throttled by an injected fault; retry later");
   }
 
   private String quota() {

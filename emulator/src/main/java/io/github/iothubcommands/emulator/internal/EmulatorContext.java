@@ -16,6 +16,7 @@ import java.net.InetAddress;
  * @param engine the hub engine (thread-safe, own lock)
  * @param verifier checks service and device SAS tokens
  * @param credentials tells connections when the keys or status they were authorized with change
+ * @param channels which connections carry which device, for the admin surface to cut them
  * @param registry the registry view over the engine
  * @param serverSsl the Netty server TLS context of the emulator's identity
  * @param bindAddress the address servers listen on (loopback by default)
@@ -30,6 +31,7 @@ public record EmulatorContext(
     HubEngine engine,
     SasVerifier verifier,
     CredentialWatch credentials,
+    DeviceChannels channels,
     DeviceRegistry registry,
     SslContext serverSsl,
     InetAddress bindAddress,

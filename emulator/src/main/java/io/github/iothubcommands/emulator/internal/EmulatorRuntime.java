@@ -71,13 +71,14 @@ public final class EmulatorRuntime implements AutoCloseable {
   private final DeviceRegistry registry;
   private final InetAddress bindAddress;
   private final FrontDoors doors;
-  private final MqttSessions mqttSessions;
+  private final DeviceChannels channels;
   /** What {@link #close()} undoes, newest first: servers, engine, event loops, the owned directory. */
   private final Deque<Runnable> closers;
 
   private EmulatorRuntime(HubEngine engine, TlsMaterial tls, ProtocolServer mqtt, ProtocolServer amqp,
       ProtocolServer https, String policyKey, String hubName, DeviceRegistry registry, InetAddress bindAddress,
-      FrontDoors doors, MqttSessions mqttSessions, Deque<Runnable> closers) {
+      FrontDoors doors, DeviceChannels channels, Deque<Runnable> closers) {
+    this.channels = channels;
     this.engine = engine;
     this.tls = tls;
     this.mqtt = mqtt;
@@ -88,24 +89,14 @@ public final class EmulatorRuntime implements AutoCloseable {
     this.registry = registry;
     this.bindAddress = bindAddress;
     this.doors = doors;
-    this.mqttSessions = mqttSessions;
     this.closers = closers;
   }
 
   /**
-   * Closes a device's MQTT connection abruptly, as a lost network would (its MQTT session is kept); a hook for
-   * tests of a device SDK's reconnect.
-   *
-   * @param deviceId the device
-   * @return {@code false} if the device has no MQTT connection
-   */
-  public boolean dropMqttConnection(String deviceId) {
-    return mqttSessions.dropConnection(deviceId);
-  }
-
-  /**
-   * Starts an emulator. If any step fails, what the earlier steps made is released before the exception
-   * leaves: servers, engine, event loops and the temporary directory.
+   * Starts an emulator whose engine runs on {@code time}. Only the engine (time-to-live, locks, feedback
+   * batching, method timeouts, token expiry) follows it; the front doors' network timeouts stay on the wall
+   * clock. If any step fails, what the earlier steps made is released before the exception leaves: servers,
+   * engine, event loops and the temporary directory.
    *
    * @param hubName the hub's name
    * @param devices devices to register, in order
@@ -116,12 +107,13 @@ public final class EmulatorRuntime implements AutoCloseable {
    * @param amqpPort AMQPS port (0: any)
    * @param workDirectory where the trust store goes, or {@code null} for a temporary directory deleted on close
    * @param timeouts how long the front doors wait for peers
+   * @param time the engine's time source: the system clock, or a {@link io.github.iothubcommands.engine.VirtualTime}
    * @return the running emulator
    * @throws IllegalStateException if a port cannot be bound or the TLS material cannot be made or written
    */
   public static EmulatorRuntime start(String hubName, List<DeviceSeed> devices, HubLimits limits,
       InetAddress bindAddress, int httpsPort, int mqttPort, int amqpPort, @Nullable Path workDirectory,
-      Timeouts timeouts) {
+      Timeouts timeouts, TimeSource time) {
     Deque<Runnable> closers = new ArrayDeque<>();
     try {
       Path dir = workDirectory != null ? workDirectory : temporaryDirectory(closers);
@@ -134,7 +126,7 @@ public final class EmulatorRuntime implements AutoCloseable {
       EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("emulator-io", true),
           NioIoHandler.newFactory());
       closers.push(() -> workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS));
-      HubEngine engine = new HubEngine(limits, TimeSource.system());
+      HubEngine engine = new HubEngine(limits, time);
       closers.push(engine::close); // before the event loops stop: it tells the open sessions
       DeviceRegistry registry = new DeviceRegistry(engine);
       devices.forEach(d -> registry.create(d.deviceId(), d.primaryKey(), d.secondaryKey(), d.enabled()));
@@ -146,7 +138,8 @@ public final class EmulatorRuntime implements AutoCloseable {
       engine.addObserver(credentials);
       MqttSessions mqttSessions = new MqttSessions();
       engine.addObserver(mqttSessions);
-      EmulatorContext context = new EmulatorContext(engine, verifier, credentials, registry, serverSsl, bindAddress,
+      DeviceChannels channels = new DeviceChannels();
+      EmulatorContext context = new EmulatorContext(engine, verifier, credentials, channels, registry, serverSsl, bindAddress,
           boss, workers, httpsPort, mqttPort, amqpPort, timeouts);
       Map<String, Integer> asked = new LinkedHashMap<>();
       asked.put(MqttDeviceServer.NAME, mqttPort);
@@ -166,7 +159,7 @@ public final class EmulatorRuntime implements AutoCloseable {
               .map(s -> s.name() + " port " + s.localAddress().getPort()).collect(Collectors.joining(", ")),
           engine.devices().size());
       return new EmulatorRuntime(engine, tls, mqtt, amqp, https, policyKey, hubName, registry, bindAddress, doors,
-          mqttSessions, closers);
+          channels, closers);
     } catch (RuntimeException e) {
       closeAll(closers);
       throw e;
@@ -293,6 +286,11 @@ public final class EmulatorRuntime implements AutoCloseable {
   /** @return the host device connection strings name: {@link #deviceHost(InetAddress)} of the bind address */
   public String deviceHost() {
     return deviceHost(bindAddress);
+  }
+
+  /** @return which connections carry which device */
+  public DeviceChannels channels() {
+    return channels;
   }
 
   /** @return the front doors and their states */

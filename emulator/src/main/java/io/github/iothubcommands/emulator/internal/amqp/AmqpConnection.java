@@ -1,6 +1,7 @@
 package io.github.iothubcommands.emulator.internal.amqp;
 
 import io.github.iothubcommands.HubException;
+import io.github.iothubcommands.emulator.internal.DeviceChannels;
 import io.github.iothubcommands.emulator.internal.OpenDeadline;
 import io.github.iothubcommands.emulator.internal.auth.CredentialWatch;
 import io.github.iothubcommands.engine.HubEngine;
@@ -98,6 +99,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private final Map<String, CbsGrant.Device> deviceGrants = new HashMap<>();
   private final Map<String, AutoCloseable> grantWatches = new HashMap<>();
   private final CredentialWatch credentials;
+  private final DeviceChannels channels;
   private final MethodCalls calls;
   private @Nullable ScheduledFuture<?> tickTask;
   private long tickDeadline;
@@ -108,8 +110,9 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
   private boolean aborted;
 
   AmqpConnection(Channel channel, HubEngine engine, CbsAuthority authority, CredentialWatch credentials,
-      MethodCalls calls) {
+      DeviceChannels channels, MethodCalls calls) {
     this.channel = channel;
+    this.channels = channels;
     this.calls = calls;
     this.credentials = credentials;
     this.engine = engine;
@@ -480,6 +483,7 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
       accept(link);
       try {
         d.attach(m.group(2), link);
+        channels.track(deviceId, channel);
       } catch (HubException ex) { // deleted, or disabled since its token was put: the engine refuses it
         link.setContext(null);
         link.setCondition(new ErrorCondition(Symbol.valueOf(C2dIntake.condition(ex)), ex.getMessage()));

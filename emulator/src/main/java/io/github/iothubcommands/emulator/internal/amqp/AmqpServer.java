@@ -36,6 +36,6 @@ public final class AmqpServer {
     return NettyServer.bind(context, NAME, context.amqpPort(), ch -> ch.pipeline()
         .addLast(OpenDeadline.NAME, new OpenDeadline(context.timeouts().handshake(), "TLS handshake and AMQP Open"))
         .addLast("tls", context.tlsHandler(ch))
-        .addLast("amqp", new AmqpConnection(ch, engine, authority, context.credentials(), calls)));
+        .addLast("amqp", new AmqpConnection(ch, engine, authority, context.credentials(), context.channels(), calls)));
   }
 }

@@ -1,5 +1,6 @@
 package io.github.iothubcommands.emulator.internal.https;
 
+import io.github.iothubcommands.emulator.internal.AdminOperations;
 import io.github.iothubcommands.emulator.internal.EmulatorContext;
 import io.github.iothubcommands.emulator.internal.FrontDoors;
 import io.github.iothubcommands.emulator.internal.NettyServer;
@@ -12,7 +13,8 @@ import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
  * HTTPS for the service clients (direct methods, registry). Pipeline: TLS (handshake timeout) → request and
  * idle timers on the bytes → Netty's HTTP/1.1 codec (request line and header limits) → timers on the
  * messages → keep-alive → {@link HealthEndpoint} ({@code GET /health}, no authorization) → {@link
- * RequestGate} (undecodable, unauthorized and oversized requests refused from their head) → aggregator (body limit) → the shared {@link ServiceHttpHandler}.
+ * RequestGate} (undecodable, unauthorized and oversized requests refused from their head) → aggregator (body limit) → the shared
+ * {@link AdminHttpHandler} ({@code /admin/...}) → the shared {@link ServiceHttpHandler}.
  */
 public final class HttpsServiceServer {
   /** The front door's name in logs and errors. */
@@ -40,6 +42,7 @@ public final class HttpsServiceServer {
    */
   public static ProtocolServer start(EmulatorContext c, FrontDoors doors) throws InterruptedException {
     ServiceHttpHandler handler = new ServiceHttpHandler(c.engine(), c.registry());
+    AdminHttpHandler admin = new AdminHttpHandler(new AdminOperations(c.engine(), c.channels()));
     return NettyServer.bind(c, NAME, c.httpsPort(), ch -> {
       HttpTimeouts timeouts = new HttpTimeouts(c.timeouts().request(), c.timeouts().idle());
       ch.pipeline()
@@ -51,6 +54,7 @@ public final class HttpsServiceServer {
           .addLast(new HealthEndpoint(doors))
           .addLast(new RequestGate(c.verifier(), MAX_BODY_BYTES))
           .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
+          .addLast(admin)
           .addLast(handler);
     });
   }

@@ -1,6 +1,7 @@
 package io.github.iothubcommands.emulator.internal.mqtt;
 
 import io.github.iothubcommands.HubException;
+import io.github.iothubcommands.emulator.internal.DeviceChannels;
 import io.github.iothubcommands.emulator.internal.MethodPayloads;
 import io.github.iothubcommands.emulator.internal.OpenDeadline;
 import io.github.iothubcommands.emulator.internal.auth.CredentialWatch;
@@ -59,6 +60,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
   private final SasVerifier verifier;
   private final CredentialWatch credentials;
   private final MqttSessions sessions;
+  private final DeviceChannels channels;
   /** Ends the connection when the identity its CONNECT was checked against changes; set at CONNECT. */
   private @Nullable AutoCloseable credentialWatch;
   private @Nullable Channel channel;
@@ -73,7 +75,9 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
   private final Map<Integer, String> c2dInFlight = new HashMap<>();
   private int nextPacketId;
 
-  MqttDeviceHandler(HubEngine engine, SasVerifier verifier, CredentialWatch credentials, MqttSessions sessions) {
+  MqttDeviceHandler(HubEngine engine, SasVerifier verifier, CredentialWatch credentials, MqttSessions sessions,
+      DeviceChannels channels) {
+    this.channels = channels;
     this.engine = engine;
     this.verifier = verifier;
     this.credentials = credentials;
@@ -172,7 +176,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
         engine.device(clientId));
     MqttSessions.Session kept = opened.session();
     mqttSession = kept;
-    sessions.connected(clientId, ctx.channel());
+    channels.track(clientId, ctx.channel());
     watchCredential(ctx, credential);
     c2dTopics = new PropertyBag.C2dTopics(clientId);
     eventsPrefix = "devices/" + clientId + "/messages/events/";
@@ -412,7 +416,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
     MqttSessions.Session kept = mqttSession;
     String id = deviceId;
     if (kept != null && id != null) {
-      sessions.closed(id, kept, ctx.channel());
+      sessions.closed(id, kept);
     }
     super.channelInactive(ctx);
   }

@@ -36,6 +36,7 @@ public final class MqttDeviceServer {
         .addLast("tls", c.tlsHandler(ch))
         .addLast(DECODER, new MqttDecoder(MAX_PACKET_BYTES))
         .addLast("encoder", MqttEncoder.INSTANCE)
-        .addLast("device", new MqttDeviceHandler(c.engine(), c.verifier(), c.credentials(), sessions)));
+        .addLast("device", new MqttDeviceHandler(c.engine(), c.verifier(), c.credentials(), sessions,
+            c.channels())));
   }
 }

@@ -3,14 +3,12 @@ package io.github.iothubcommands.emulator.internal.mqtt;
 import io.github.iothubcommands.emulator.internal.auth.DeviceCredential;
 import io.github.iothubcommands.engine.DeviceInfo;
 import io.github.iothubcommands.engine.HubObserver;
-import io.netty.channel.Channel;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import org.jspecify.annotations.Nullable;
 
 /**
- * The MQTT front door's state per device: its session (MQTT 3.1.1 § 3.1.2.4) and its open connection.
+ * The MQTT front door's sessions per device (MQTT 3.1.1 § 3.1.2.4).
  *
  * <p>A device that connects with clean session 0 gets a persistent session: its subscriptions (C2D and
  * methods) outlive the connection, however it ends (lost, closed by the hub, or DISCONNECT), and a later
@@ -23,7 +21,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class MqttSessions implements HubObserver {
   private final ConcurrentMap<String, Session> sessions = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, Channel> connections = new ConcurrentHashMap<>();
 
   /** One device's MQTT session: what it subscribed to, and whether it outlives its connection. */
   static final class Session {
@@ -64,35 +61,10 @@ public final class MqttSessions implements HubObserver {
   }
 
   /** The connection of {@code session} ended: a non-persistent session ends with it. */
-  void closed(String deviceId, Session session, @Nullable Channel channel) {
+  void closed(String deviceId, Session session) {
     if (!session.persistent) {
       sessions.remove(deviceId, session);
     }
-    if (channel != null) {
-      connections.remove(deviceId, channel);
-    }
-  }
-
-  /** The device's connection from now on (a newer CONNECT replaces it). */
-  void connected(String deviceId, Channel channel) {
-    connections.put(deviceId, channel);
-  }
-
-  /**
-   * Closes the device's MQTT connection at once, without an MQTT packet, as a lost network would: a
-   * test hook for a device SDK's reconnect. Its session is kept as if the connection had been lost. The
-   * admin surface's "force a device offline" does the same kind of thing.
-   *
-   * @param deviceId the device
-   * @return {@code false} if the device has no MQTT connection
-   */
-  public boolean dropConnection(String deviceId) {
-    Channel ch = connections.get(deviceId);
-    if (ch == null) {
-      return false;
-    }
-    ch.close();
-    return true;
   }
 
   /**

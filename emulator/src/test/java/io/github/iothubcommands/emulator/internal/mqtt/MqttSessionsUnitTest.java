@@ -24,7 +24,7 @@ class MqttSessionsUnitTest {
   MqttSessions.Session keep(String generation, String key) {
     MqttSessions.Opened o = sessions.open(credential(generation, key), false,
         Optional.of(device(generation, KEY, OTHER_KEY, true)));
-    sessions.closed("d", o.session(), null);
+    sessions.closed("d", o.session());
     return o.session();
   }
 
@@ -45,7 +45,7 @@ class MqttSessionsUnitTest {
         Optional.of(device("g1", KEY, OTHER_KEY, true)));
     assertThat(clean.present()).isFalse();
     assertThat(sessions.hasSession("d")).isTrue(); // while connected
-    sessions.closed("d", clean.session(), null);
+    sessions.closed("d", clean.session());
     assertThat(sessions.hasSession("d")).isFalse();
   }
 
