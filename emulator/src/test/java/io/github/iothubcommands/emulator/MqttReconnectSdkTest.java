@@ -61,4 +61,49 @@ class MqttReconnectSdkTest {
       }
     }
   }
+  /**
+   * A device closed and opened again by the application (DISCONNECT, then CONNECT with clean session 0)
+   * subscribes again; a method waiting for it to connect is delivered once the SDK has its callback. While a
+   * DISCONNECT kept the session, the waiting call reached the SDK at CONNECT, before its callback existed, and
+   * was lost (TIMED_OUT).
+   */
+  @Test
+  void aMethodWaitingForAClosedAndReopenedDeviceReachesItsCallback() throws Exception {
+    try (IotHubEmulator hub = IotHubEmulator.builder().bindAnyFreeLoopbackAddress().devices("valve").httpsPort(0)
+        .start()) {
+      HttpsURLConnection.setDefaultSSLSocketFactory(hub.sslContext().getSocketFactory());
+      DirectMethodsClient methods = new DirectMethodsClient(hub.httpsHost(),
+          new AzureSasCredential(hub.serviceSasToken()));
+      ClientOptions options = ClientOptions.builder().sslContext(hub.sslContext()).build();
+      DeviceClient first = new DeviceClient(hub.deviceConnectionString("valve"), IotHubClientProtocol.MQTT, options);
+      first.open(false);
+      first.subscribeToMethods((name, payload, ctx) -> new DirectMethodResponse(200, "first"), null);
+      first.close();
+
+      var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return methods.invoke("valve", "open", DirectMethodRequestOptions.builder()
+              .methodConnectTimeoutSeconds(30).methodResponseTimeoutSeconds(10).build());
+        } catch (Exception e) {
+          throw new java.util.concurrent.CompletionException(e);
+        }
+      });
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (hub.admin().counts().methodsInvoked() == 0) { // the call waits in the hub for the device
+        assertThat(System.nanoTime()).as("the call reached the hub").isLessThan(deadline);
+        Thread.sleep(5);
+      }
+      DeviceClient second = new DeviceClient(hub.deviceConnectionString("valve"), IotHubClientProtocol.MQTT,
+          options);
+      try {
+        second.open(false);
+        second.subscribeToMethods((name, payload, ctx) -> new DirectMethodResponse(200, "second " + name), null);
+        var response = waiting.get(40, TimeUnit.SECONDS);
+        assertThat(response.getStatus()).isEqualTo(200);
+        assertThat(response.getPayloadAsJsonElement().getAsString()).isEqualTo("second open");
+      } finally {
+        second.close();
+      }
+    }
+  }
 }

@@ -118,7 +118,14 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
         }
       }
       case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
-      case DISCONNECT -> ctx.close(); // a persistent session is kept (MQTT-3.1.2-4), see MqttSessions
+      case DISCONNECT -> { // a goodbye ends the session too (see MqttSessions); a lost connection keeps it
+        MqttSessions.Session kept = mqttSession;
+        String id = deviceId;
+        if (kept != null && id != null) {
+          sessions.discard(id, kept);
+        }
+        ctx.close();
+      }
       default -> { // a second CONNECT, QoS 2 packets, server-only packets
         LOG.debug("Unexpected MQTT packet {} from {}, closing", type, deviceId);
         ctx.close();

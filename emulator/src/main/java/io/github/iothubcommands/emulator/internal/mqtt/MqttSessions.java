@@ -11,13 +11,15 @@ import java.util.concurrent.ConcurrentMap;
  * The MQTT front door's sessions per device (MQTT 3.1.1 § 3.1.2.4).
  *
  * <p>A device that connects with clean session 0 gets a persistent session: its subscriptions (C2D and
- * methods) outlive the connection, however it ends (lost, closed by the hub, or DISCONNECT), and a later
- * clean-session-0 CONNECT of the same identity resumes them (CONNACK session present 1) without
- * subscribing again. A clean-session-1 CONNECT discards any kept session, and its own ends with the
- * connection. A session is kept only for the identity it was made for ({@link DeviceCredential}): it is
- * dropped when the key it was authorized with leaves the device, when the device is disabled or deleted,
- * and a device deleted and created again (another generation) never resumes it. At most one session per
- * device id. An engine observer; thread-safe.
+ * methods) outlive a connection that is lost or closed by the hub, and a later clean-session-0 CONNECT of the
+ * same identity resumes them (CONNACK session present 1) without subscribing again. A DISCONNECT packet ends
+ * the session: the device SDK sends one only from {@code close()}, and subscribes again after its next {@code
+ * open()}; a kept session would have the hub deliver a method waiting for the device's connect before the SDK
+ * has a callback for it, and the SDK drops it. A clean-session-1 CONNECT discards any kept session, and its
+ * own ends with the connection. A session is kept only for the identity it was made for ({@link
+ * DeviceCredential}): it is dropped when the key it was authorized with leaves the device, when the device is
+ * disabled or deleted, and a device deleted and created again (another generation) never resumes it. At most
+ * one session per device id. An engine observer; thread-safe.
  */
 public final class MqttSessions implements HubObserver {
   private final ConcurrentMap<String, Session> sessions = new ConcurrentHashMap<>();
@@ -58,6 +60,11 @@ public final class MqttSessions implements HubObserver {
       return new Session(credential, !cleanSession);
     });
     return new Opened(s, resumed[0] != null);
+  }
+
+  /** The device said goodbye (DISCONNECT): its session ends, persistent or not. */
+  void discard(String deviceId, Session session) {
+    sessions.remove(deviceId, session);
   }
 
   /** The connection of {@code session} ended: a non-persistent session ends with it. */
