@@ -451,7 +451,7 @@ public final class IotHubEmulator implements AutoCloseable {
 
     /**
      * Applies a configuration file, JSON ({@code .json}) or YAML ({@code .yaml}, {@code .yml}): hub name,
-     * bind address, ports, timeouts, devices with their keys, limits and tier, as {@code docs/emulator.md}
+     * bind address, ports, timeouts, virtual time, devices with their keys, limits and tier, as {@code docs/emulator.md}
      * ("Configuration file") lists them. Each setting in the file is applied as its setter here would apply
      * it, in the file's order, so a setter called after this one wins, and this one wins over a setter
      * called before. {@code logLevel} is read by the command line only: a library does not set its
@@ -670,7 +670,8 @@ public final class IotHubEmulator implements AutoCloseable {
     /**
      * Runs the engine on a virtual clock that starts at the wall clock's now and moves only when told to
      * ({@link EmulatorAdmin#advanceClock}): message time-to-live, receive locks, feedback batching, direct
-     * method timeouts and SAS token expiry then follow it; network timeouts stay on the wall clock.
+     * method timeouts and SAS token expiry then follow it; network timeouts stay on the wall clock. The
+     * configuration file's {@code virtualTime: true} and the command line's {@code --virtual-time} call this.
      *
      * @return this builder
      */

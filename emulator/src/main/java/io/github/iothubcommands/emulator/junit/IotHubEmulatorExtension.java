@@ -175,6 +175,9 @@ public final class IotHubEmulatorExtension implements BeforeAllCallback, AfterAl
     duration("handshakeTimeout", s.handshakeTimeout(), b::handshakeTimeout);
     duration("requestTimeout", s.requestTimeout(), b::requestTimeout);
     duration("idleTimeout", s.idleTimeout(), b::idleTimeout);
+    if (s.virtualTime()) {
+      b.virtualTime();
+    }
   }
 
   private static void duration(String name, String value, Function<Duration, IotHubEmulator.Builder> setter) {

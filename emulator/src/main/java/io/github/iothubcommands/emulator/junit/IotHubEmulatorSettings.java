@@ -10,7 +10,7 @@ import java.lang.annotation.Target;
 
 /**
  * Configures the emulator that {@link IotHubEmulatorExtension} starts for a test class: its hub name, its
- * devices, its throttling tier and its connection timeouts. Put it on the test class; a {@code @Nested}
+ * devices, its throttling tier, its connection timeouts and whether its clock is virtual. Put it on the test class; a {@code @Nested}
  * class with its own settings gets its own emulator, one without shares its enclosing class's.
  *
  * <pre>{@code
@@ -99,4 +99,14 @@ public @interface IotHubEmulatorSettings {
    * @see io.github.iothubcommands.emulator.IotHubEmulator.Builder#idleTimeout(java.time.Duration)
    */
   String idleTimeout() default "";
+
+  /**
+   * Whether the engine runs on a virtual clock, starting at the wall clock's now and moving only when the
+   * test advances it ({@code hub.admin().advanceClock(…)} or {@code POST /admin/clock/advance}): time-to-live,
+   * locks, feedback batches, method timeouts and SAS token expiry follow it. Not set: the wall clock.
+   *
+   * @return {@code true} for a virtual clock
+   * @see io.github.iothubcommands.emulator.IotHubEmulator.Builder#virtualTime()
+   */
+  boolean virtualTime() default false;
 }

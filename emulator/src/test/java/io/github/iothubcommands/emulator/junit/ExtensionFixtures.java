@@ -7,6 +7,8 @@ import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
 import io.github.iothubcommands.HubTier;
 import io.github.iothubcommands.emulator.IotHubEmulator;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeAll;
@@ -191,6 +193,20 @@ final class ExtensionFixtures {
     void test(IotHubEmulator hub, @DeviceConnectionString("pc") String pc) {
       seen.add(hub);
       assertThat(pc).isEqualTo(hub.deviceConnectionString("pc"));
+    }
+  }
+
+  @ExtendWith(IotHubEmulatorExtension.class)
+  @IotHubEmulatorSettings(devices = "vt", virtualTime = true)
+  @EnabledIf(RUNNING)
+  static class VirtualClock {
+    static final List<Instant> clock = new CopyOnWriteArrayList<>();
+
+    @Test
+    void advancesTheClock(IotHubEmulator hub) {
+      assertThat(hub.admin().isClockVirtual()).isTrue();
+      clock.add(hub.admin().clock());
+      clock.add(hub.admin().advanceClock(Duration.ofHours(2)));
     }
   }
 

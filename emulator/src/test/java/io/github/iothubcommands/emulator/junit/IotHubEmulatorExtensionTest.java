@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.HashSet;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -129,6 +131,14 @@ class IotHubEmulatorExtensionTest {
     assertThat(seen).hasSize(3);
     assertThat(new HashSet<>(seen)).hasSize(1);
     assertThat(listening(seen.get(0))).isFalse();
+  }
+
+  @Test
+  void virtualTimeSettingRunsTheEmulatorOnAClockTheTestAdvances() {
+    ExtensionFixtures.VirtualClock.clock.clear();
+    assertPasses(ExtensionFixtures.VirtualClock.class, 1);
+    List<Instant> clock = ExtensionFixtures.VirtualClock.clock;
+    assertThat(Duration.between(clock.get(0), clock.get(1))).isEqualTo(Duration.ofHours(2));
   }
 
   @Test

@@ -25,11 +25,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The command line: {@code java -jar iothub-commands-emulator-VERSION-all.jar [--config FILE] [--devices d1,d2]
- * [--https-port N] [--hub-name NAME] [--info-file PATH] [--bind ADDRESS|auto] [--log-level LEVEL]}. Flags win
- * over the configuration file's values; {@code --devices} adds to its devices. Starts the emulator, writes
- * the info file, serves until the process is stopped; SIGTERM (or Ctrl-C) closes it through a shutdown hook.
- * With {@code --health [--bind ADDRESS] [--https-port N]} it instead checks a running emulator's health
- * endpoint and exits 0 or 1.
+ * [--https-port N] [--hub-name NAME] [--info-file PATH] [--bind ADDRESS|auto] [--allow-non-loopback]
+ * [--virtual-time] [--log-level LEVEL]}. Flags win over the configuration file's values; {@code --devices} adds
+ * to its devices, and {@code --allow-non-loopback} or the file's {@code allowNonLoopbackBindAddress: true} each
+ * allow a non-loopback address. Starts the emulator, writes the info file, serves until the process is stopped;
+ * SIGTERM (or Ctrl-C) closes it through a shutdown hook. With {@code --health [--config FILE] [--bind ADDRESS]
+ * [--https-port N]} it instead checks a running emulator's health endpoint (at the flags' address and port, else
+ * the file's, else the defaults) and exits 0 or 1.
  */
 public final class EmulatorMain {
   static final String USAGE = String.join(System.lineSeparator(),
@@ -43,9 +45,11 @@ public final class EmulatorMain {
       "  --bind ADDRESS        listen on this IPv4 loopback address, e.g. 127.0.0.2 (default 127.0.0.1), or",
       "                        'auto' for a free one from 127.0.0.2-254 (read it from the info file)",
       "  --allow-non-loopback  let --bind name a non-loopback address (exposes the hub to the network)",
+      "  --virtual-time        run the hub's clock virtually: it moves only by POST /admin/clock/advance",
       "  --log-level LEVEL     root log level: ERROR, WARN, INFO (default), DEBUG or TRACE",
-      "  --health              check a running emulator (at --bind, --https-port): exit 0 if every front",
-      "                        door serves, 1 if not within --health-timeout",
+      "  --health              check a running emulator (at --bind and --https-port, else --config's",
+      "                        bindAddress and httpsPort): exit 0 if every front door serves, 1 if not",
+      "                        within --health-timeout",
       "  --health-timeout S    seconds --health keeps asking (default 10; 0 asks once)",
       "  --help                print this text",
       "MQTT listens on ADDRESS:8883 and AMQPS on ADDRESS:5671 (the SDKs always dial these ports).",
@@ -54,7 +58,8 @@ public final class EmulatorMain {
   /** Parsed command line. */
   record Options(List<String> devices, int httpsPort, boolean httpsPortGiven, @Nullable String hubName,
       @Nullable Path infoFile, boolean help, Bind bind, boolean health, Duration healthTimeout,
-      @Nullable ConfigFile config, @Nullable String logLevel) {
+      @Nullable ConfigFile config, @Nullable String logLevel, boolean virtualTime, String healthHost,
+      int healthPort) {
     /** The root log level to set: {@code --log-level}, else the file's, else none (the jar's INFO). */
     Optional<String> effectiveLogLevel() {
       return logLevel != null ? Optional.of(logLevel) : config == null ? Optional.empty() : config.logLevel();
@@ -114,7 +119,7 @@ public final class EmulatorMain {
       return;
     }
     if (options.health()) {
-      System.exit(HealthCheck.run(options.bind().host(), options.httpsPort(), options.healthTimeout(), System.out));
+      System.exit(HealthCheck.run(options.healthHost(), options.healthPort(), options.healthTimeout(), System.out));
       return;
     }
     IotHubEmulator emulator;
@@ -153,6 +158,9 @@ public final class EmulatorMain {
     if (options.hubName() != null) {
       builder.hubName(options.hubName());
     }
+    if (options.virtualTime()) {
+      builder.virtualTime();
+    }
     IotHubEmulator emulator = builder.start();
     try {
       if (options.infoFile() != null) {
@@ -190,6 +198,7 @@ public final class EmulatorMain {
     String bind = null;
     boolean allowNonLoopback = false;
     boolean health = false;
+    boolean virtualTime = false;
     Duration healthTimeout = DEFAULT_HEALTH_TIMEOUT;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -218,6 +227,7 @@ public final class EmulatorMain {
         case "--info-file" -> infoFile = Path.of(value(args, ++i, arg));
         case "--bind" -> bind = value(args, ++i, arg);
         case "--allow-non-loopback" -> allowNonLoopback = true;
+        case "--virtual-time" -> virtualTime = true;
         case "--health" -> health = true;
         case "--health-timeout" -> healthTimeout = seconds(arg, value(args, ++i, arg));
         default -> throw new IllegalArgumentException("unknown option '" + arg + "'");
@@ -228,12 +238,27 @@ public final class EmulatorMain {
     if (hubName != null) {
       check.hubName(hubName);
     }
-    if (health && httpsPort == 0) {
-      throw new IllegalArgumentException("--health needs the emulator's HTTPS port, but --https-port was 0 (any);"
-          + " give the port it bound (in its info file, httpsHost)");
+    ConfigFile.Where file = config == null ? new ConfigFile.Where(null, null, false) : config.where();
+    // the file's allowNonLoopbackBindAddress counts as the flag does: either allows, neither refuses
+    Bind where = bind(bind, allowNonLoopback || file.allowNonLoopback(), health);
+    // --health checks where the emulator listens: the flags, else the file, else the defaults
+    String healthHost = where.host();
+    if (health && bind == null && file.bindAddress() != null) {
+      if (file.bindAddress().equals("auto")) {
+        throw new IllegalArgumentException("--health needs the emulator's address, but the configuration file's"
+            + " bindAddress is auto (a new one at each start); give the address it picked with --bind (in its"
+            + " info file)");
+      }
+      healthHost = file.bindAddress();
     }
-    return new Options(List.copyOf(devices), httpsPort, httpsPortGiven, hubName, infoFile, help,
-        bind(bind, allowNonLoopback, health), health, healthTimeout, config, logLevel);
+    int healthPort = httpsPortGiven || file.httpsPort() == null ? httpsPort : file.httpsPort();
+    if (health && healthPort == 0) {
+      throw new IllegalArgumentException("--health needs the emulator's HTTPS port, but "
+          + (httpsPortGiven ? "--https-port" : "the configuration file's httpsPort") + " was 0 (any);"
+          + " give the port it bound with --https-port (in its info file, httpsHost)");
+    }
+    return new Options(List.copyOf(devices), httpsPort, httpsPortGiven, hubName, infoFile, help, where, health,
+        healthTimeout, config, logLevel, virtualTime, healthHost, healthPort);
   }
 
   private static Bind bind(@Nullable String value, boolean allowNonLoopback, boolean health) {
@@ -288,7 +313,8 @@ public final class EmulatorMain {
         .put("httpsHost", emulator.httpsHost())
         .put("serviceSasToken", emulator.serviceSasToken())
         .put("bindAddress", emulator.bindAddress().getHostAddress())
-        .put("healthUrl", emulator.healthUrl());
+        .put("healthUrl", emulator.healthUrl())
+        .put("virtualTime", emulator.admin().isClockVirtual());
     ObjectNode devices = o.putObject("devices");
     for (Map.Entry<String, String> e : emulator.deviceConnectionStrings().entrySet()) {
       devices.put(e.getKey(), e.getValue());

@@ -42,8 +42,8 @@ public final class ConfigFile {
   public static final List<String> LOG_LEVELS = List.of("ERROR", "WARN", "INFO", "DEBUG", "TRACE");
 
   private static final List<String> TOP_KEYS = List.of("hubName", "bindAddress", "allowNonLoopbackBindAddress",
-      "httpsPort", "mqttPort", "amqpPort", "handshakeTimeout", "requestTimeout", "idleTimeout", "logLevel",
-      "devices", "limits", "tier");
+      "httpsPort", "mqttPort", "amqpPort", "handshakeTimeout", "requestTimeout", "idleTimeout", "virtualTime",
+      "logLevel", "devices", "limits", "tier");
   private static final List<String> DEVICE_KEYS = List.of("id", "primaryKey", "secondaryKey", "enabled");
   private static final List<String> TIER_KEYS = List.of("name", "units");
   private static final Map<String, Limit> LIMITS = limits();
@@ -51,12 +51,24 @@ public final class ConfigFile {
   private final Path file;
   private final List<Setting> settings;
   private final @Nullable String logLevel;
+  private final Where where;
 
-  private ConfigFile(Path file, List<Setting> settings, @Nullable String logLevel) {
+  private ConfigFile(Path file, List<Setting> settings, @Nullable String logLevel, Where where) {
     this.file = file;
     this.settings = settings;
     this.logLevel = logLevel;
+    this.where = where;
   }
+
+  /**
+   * Where the file says the emulator listens, for the command line's {@code --health} and its
+   * {@code --bind} check.
+   *
+   * @param bindAddress the {@code bindAddress} value ({@code auto} or an IPv4 literal), or {@code null}
+   * @param httpsPort the {@code httpsPort} value, or {@code null}
+   * @param allowNonLoopback whether {@code allowNonLoopbackBindAddress} is {@code true}
+   */
+  public record Where(@Nullable String bindAddress, @Nullable Integer httpsPort, boolean allowNonLoopback) {}
 
   /** One builder call, from the top-level key {@code key}, at {@code path}. */
   private record Setting(String key, String path, Consumer<IotHubEmulator.Builder> apply) {}
@@ -130,6 +142,15 @@ public final class ConfigFile {
   }
 
   /**
+   * Returns where the file says the emulator listens.
+   *
+   * @return its bind address, HTTPS port and non-loopback permission, as written
+   */
+  public Where where() {
+    return where;
+  }
+
+  /**
    * Returns the root log level the file asks for.
    *
    * @return one of {@link #LOG_LEVELS}, or empty
@@ -160,6 +181,9 @@ public final class ConfigFile {
     private final Path file;
     private final List<Setting> settings = new ArrayList<>();
     private @Nullable String logLevel;
+    private @Nullable String bindAddress;
+    private @Nullable Integer httpsPort;
+    private boolean allowNonLoopback;
 
     Parser(Path file) {
       this.file = file;
@@ -174,20 +198,31 @@ public final class ConfigFile {
           case "hubName" -> add(key, key, b -> b.hubName(text(v, key)));
           case "bindAddress" -> {
             String address = text(v, key);
+            bindAddress = address;
             add(key, key, address.equals("auto") ? IotHubEmulator.Builder::bindAnyFreeLoopbackAddress
                 : b -> b.bindAddress(address));
           }
           case "allowNonLoopbackBindAddress" -> {
-            if (bool(v, key)) {
+            allowNonLoopback = bool(v, key);
+            if (allowNonLoopback) {
               add(key, key, IotHubEmulator.Builder::allowNonLoopbackBindAddress);
             }
           }
-          case "httpsPort" -> add(key, key, b -> b.httpsPort(integer(v, key)));
+          case "httpsPort" -> {
+            int port = integer(v, key);
+            httpsPort = port;
+            add(key, key, b -> b.httpsPort(port));
+          }
           case "mqttPort" -> add(key, key, b -> b.mqttPort(integer(v, key)));
           case "amqpPort" -> add(key, key, b -> b.amqpPort(integer(v, key)));
           case "handshakeTimeout" -> add(key, key, b -> b.handshakeTimeout(duration(v, key)));
           case "requestTimeout" -> add(key, key, b -> b.requestTimeout(duration(v, key)));
           case "idleTimeout" -> add(key, key, b -> b.idleTimeout(duration(v, key)));
+          case "virtualTime" -> {
+            if (bool(v, key)) {
+              add(key, key, IotHubEmulator.Builder::virtualTime);
+            }
+          }
           case "logLevel" -> logLevel = check(key, "logLevel", () -> checkLogLevel("logLevel", text(v, key)));
           case "devices" -> devices(v);
           case "limits" -> limits(v);
@@ -195,7 +230,8 @@ public final class ConfigFile {
           default -> throw new IllegalStateException("unreachable: " + key);
         }
       }
-      return new ConfigFile(file, List.copyOf(settings), logLevel);
+      return new ConfigFile(file, List.copyOf(settings), logLevel, new Where(bindAddress, httpsPort,
+          allowNonLoopback));
     }
 
     private void add(String key, String path, Consumer<IotHubEmulator.Builder> apply) {

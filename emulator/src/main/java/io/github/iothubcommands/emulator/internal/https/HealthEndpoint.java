@@ -15,18 +15,21 @@ import java.util.Locale;
 
 /**
  * {@code GET /health}, answered before authorization (it carries no secret): 200 when every front door is
- * bound and serving, 503 otherwise, with each door's port and state as JSON. Any other request goes on
+ * bound and serving, 503 otherwise, with each door's port and state as JSON, and whether the engine runs on a
+ * virtual clock ({@code "virtualTime"}). Any other request goes on
  * to the {@link RequestGate}. The codec ends every request with a {@link LastHttpContent}: the answer goes
  * out then, so a pipelined request after it is answered in order. One instance per connection.
  */
 final class HealthEndpoint extends ChannelInboundHandlerAdapter {
   private final FrontDoors doors;
+  private final boolean virtualTime;
   /** Between a health request's head and its last part: its parts are dropped, then it is answered. */
   private boolean answering;
   private boolean keepAlive;
 
-  HealthEndpoint(FrontDoors doors) {
+  HealthEndpoint(FrontDoors doors, boolean virtualTime) {
     this.doors = doors;
+    this.virtualTime = virtualTime;
   }
 
   @Override
@@ -62,6 +65,7 @@ final class HealthEndpoint extends ChannelInboundHandlerAdapter {
     for (FrontDoors.Door d : doors.doors()) {
       each.putObject(d.name()).put("port", d.port()).put("state", d.state().name().toLowerCase(Locale.ROOT));
     }
+    body.put("virtualTime", virtualTime);
     byte[] json = body.toString().getBytes(StandardCharsets.UTF_8);
     new Responder(ctx, keepAlive && healthy).send(healthy ? 200 : 503, json);
   }

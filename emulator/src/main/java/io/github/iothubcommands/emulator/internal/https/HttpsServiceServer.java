@@ -42,7 +42,9 @@ public final class HttpsServiceServer {
    */
   public static ProtocolServer start(EmulatorContext c, FrontDoors doors) throws InterruptedException {
     ServiceHttpHandler handler = new ServiceHttpHandler(c.engine(), c.registry());
-    AdminHttpHandler admin = new AdminHttpHandler(new AdminOperations(c.engine(), c.channels()));
+    AdminOperations operations = new AdminOperations(c.engine(), c.channels());
+    AdminHttpHandler admin = new AdminHttpHandler(operations);
+    boolean virtualTime = operations.isVirtual();
     return NettyServer.bind(c, NAME, c.httpsPort(), ch -> {
       HttpTimeouts timeouts = new HttpTimeouts(c.timeouts().request(), c.timeouts().idle());
       ch.pipeline()
@@ -51,7 +53,7 @@ public final class HttpsServiceServer {
           .addLast(new HttpServerCodec(MAX_REQUEST_LINE_BYTES, MAX_HEADER_BYTES, MAX_CHUNK_BYTES))
           .addLast(timeouts.messages())
           .addLast(new HttpServerKeepAliveHandler())
-          .addLast(new HealthEndpoint(doors))
+          .addLast(new HealthEndpoint(doors, virtualTime))
           .addLast(new RequestGate(c.verifier(), MAX_BODY_BYTES))
           .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
           .addLast(admin)

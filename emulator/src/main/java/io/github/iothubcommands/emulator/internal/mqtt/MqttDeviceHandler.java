@@ -257,19 +257,25 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
       }
       granted[i++] = qos;
     }
-    ctx.writeAndFlush(new MqttSubAckMessage(fixed(MqttMessageType.SUBACK),
+    // SUBACK first on the wire (written, so a waiting method request dispatched by the engine below queues
+    // behind it), but flushed only once the engine holds the subscription: a method sent the moment the device
+    // reads SUBACK must find it subscribed (else 404103), as CONNACK does for a resumed session.
+    ctx.write(new MqttSubAckMessage(fixed(MqttMessageType.SUBACK),
         MqttMessageIdVariableHeader.from(m.variableHeader().messageId()), new MqttSubAckPayload(granted)));
     MqttSessions.Session kept = mqttSession;
     if (kept != null) {
       kept.messages |= messages;
       kept.methods |= methods;
     }
-    // Tell the engine after SUBACK is written, so a waiting method request cannot overtake it.
-    if (messages) {
-      s.subscribeMessages();
-    }
-    if (methods) {
-      s.subscribeMethods();
+    try {
+      if (messages) {
+        s.subscribeMessages();
+      }
+      if (methods) {
+        s.subscribeMethods();
+      }
+    } finally {
+      ctx.flush();
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.azure.core.credential.AzureSasCredential;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.azure.sdk.iot.device.ClientOptions;
 import com.microsoft.azure.sdk.iot.device.DeviceClient;
 import com.microsoft.azure.sdk.iot.device.IotHubClientProtocol;
@@ -15,14 +16,20 @@ import io.github.iothubcommands.emulator.IotHubEmulator;
 import io.github.iothubcommands.emulator.internal.tls.TlsMaterial;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,6 +129,109 @@ class EmulatorMainTest {
       assertThat(hub.engine().device("cli-1")).isPresent();
       assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("with devices [f1, cli-1]");
     }
+  }
+
+  /** A user of the runnable jar, outside Java: the info file, then curl-like HTTPS with the service token. */
+  private static HttpResponse<String> admin(JsonNode info, String method, String path, String body) throws Exception {
+    SSLContext ssl = TlsMaterial.clientContext(Path.of(info.get("trustStore").asText()),
+        info.get("trustStorePassword").asText());
+    HttpClient client = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+    return client.send(HttpRequest.newBuilder(URI.create("https://" + info.get("httpsHost").asText() + path))
+        .header("Authorization", info.get("serviceSasToken").asText()).timeout(Duration.ofSeconds(10))
+        .method(method, body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode startAndReadInfo(Path dir, String... args) throws Exception {
+    EmulatorMain.Options o = EmulatorMain.parse(args);
+    hubs.add(EmulatorMain.start(o, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+    return new ObjectMapper().readTree(o.infoFile().toFile());
+  }
+
+  private static final List<IotHubEmulator> hubs = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void closeHubs() {
+    hubs.forEach(IotHubEmulator::close);
+    hubs.clear();
+  }
+
+  @Test
+  void virtualTimeFlagLetsTheJarsUserAdvanceTheClockOverHttps(@TempDir Path dir) throws Exception {
+    JsonNode info = startAndReadInfo(dir, "--virtual-time", "--https-port", "0", "--bind", "auto", "--info-file",
+        dir.resolve("info.json").toString());
+    assertThat(info.get("virtualTime").asBoolean()).as("the info file says so").isTrue();
+
+    HttpResponse<String> clock = admin(info, "GET", "/admin/clock", "");
+    assertThat(clock.statusCode()).isEqualTo(200);
+    JsonNode before = new ObjectMapper().readTree(clock.body());
+    assertThat(before.get("virtual").asBoolean()).isTrue();
+    HttpResponse<String> advanced = admin(info, "POST", "/admin/clock/advance", "{\"seconds\":3600}");
+    assertThat(advanced.statusCode()).as(advanced.body()).isEqualTo(200);
+    assertThat(Duration.between(Instant.parse(before.get("now").asText()),
+        Instant.parse(new ObjectMapper().readTree(advanced.body()).get("now").asText()))).isEqualTo(Duration.ofHours(1));
+    HttpResponse<String> health = admin(info, "GET", "/health", "");
+    assertThat(new ObjectMapper().readTree(health.body()).get("virtualTime").asBoolean()).isTrue();
+  }
+
+  @Test
+  void virtualTimeKeyInTheConfigFileDoesTheSameAndTheWallClockStillAnswers409(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.yaml"), "bindAddress: auto\nhttpsPort: 0\nvirtualTime: true\n");
+    JsonNode info = startAndReadInfo(dir, "--config", file.toString(), "--info-file", dir.resolve("v.json").toString());
+    assertThat(info.get("virtualTime").asBoolean()).isTrue();
+    assertThat(admin(info, "POST", "/admin/clock/advance", "{\"seconds\":60}").statusCode()).isEqualTo(200);
+
+    JsonNode wall = startAndReadInfo(dir, "--https-port", "0", "--bind", "auto", "--info-file",
+        dir.resolve("w.json").toString());
+    assertThat(wall.get("virtualTime").asBoolean()).isFalse();
+    assertThat(admin(wall, "POST", "/admin/clock/advance", "{\"seconds\":60}").statusCode()).isEqualTo(409);
+    assertThat(new ObjectMapper().readTree(admin(wall, "GET", "/health", "").body()).get("virtualTime").asBoolean())
+        .isFalse();
+  }
+
+  @Test
+  void configFilesAllowNonLoopbackCountsAsTheFlag(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.json"), "{\"allowNonLoopbackBindAddress\": true}");
+    assertThat(EmulatorMain.parse(new String[] {"--bind", "10.1.2.3", "--config", file.toString()}).bind()
+        .allowNonLoopback()).as("whichever comes first on the line").isTrue();
+    assertThat(EmulatorMain.parse(new String[] {"--config", file.toString(), "--bind", "10.1.2.3"}).bind()
+        .allowNonLoopback()).isTrue();
+    Path no = Files.writeString(dir.resolve("no.json"), "{\"allowNonLoopbackBindAddress\": false}");
+    assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--config", no.toString(), "--bind", "10.1.2.3"}))
+        .hasMessageStartingWith("--bind 10.1.2.3 is not a loopback address");
+  }
+
+  /** The real command line in its own JVM: {@code --config FILE --health} asks where the file says. */
+  @Test
+  void healthChecksTheConfigFilesAddressAndPort(@TempDir Path dir) throws Exception {
+    try (IotHubEmulator hub = IotHubEmulator.builder().bindAnyFreeLoopbackAddress().httpsPort(0).start()) {
+      Path file = Files.writeString(dir.resolve("c.yaml"), "bindAddress: " + hub.bindAddress().getHostAddress()
+          + "\nhttpsPort: " + hub.httpsPort() + "\n");
+      assertThat(cli(dir, "--config", file.toString(), "--health", "--health-timeout", "0")).isZero();
+    }
+  }
+
+  @Test
+  void healthFlagsWinOverTheConfigFile(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("c.yaml"), "bindAddress: 127.0.0.5\nhttpsPort: 9443\n");
+    EmulatorMain.Options fromFile = EmulatorMain.parse(new String[] {"--config", file.toString(), "--health"});
+    assertThat(fromFile.healthHost()).isEqualTo("127.0.0.5");
+    assertThat(fromFile.healthPort()).isEqualTo(9443);
+    EmulatorMain.Options flags = EmulatorMain.parse(new String[] {"--health", "--bind", "127.0.0.6", "--https-port",
+        "8444", "--config", file.toString()});
+    assertThat(flags.healthHost()).isEqualTo("127.0.0.6");
+    assertThat(flags.healthPort()).isEqualTo(8444);
+    EmulatorMain.Options none = EmulatorMain.parse(new String[] {"--health"});
+    assertThat(none.healthHost()).isEqualTo("127.0.0.1");
+    assertThat(none.healthPort()).isEqualTo(8443);
+    Path auto = Files.writeString(dir.resolve("a.yaml"), "bindAddress: auto\n");
+    assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--config", auto.toString(), "--health"}))
+        .hasMessageStartingWith("--health needs the emulator's address, but the configuration file's bindAddress is"
+            + " auto");
+    Path any = Files.writeString(dir.resolve("p.yaml"), "httpsPort: 0\n");
+    assertThatThrownBy(() -> EmulatorMain.parse(new String[] {"--config", any.toString(), "--health"}))
+        .hasMessageStartingWith("--health needs the emulator's HTTPS port, but the configuration file's httpsPort"
+            + " was 0 (any)");
   }
 
   @Test

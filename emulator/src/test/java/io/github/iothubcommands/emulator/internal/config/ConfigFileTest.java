@@ -114,6 +114,8 @@ class ConfigFileTest {
             + " '30s' (a string)");
     assertThatThrownBy(() -> ConfigFile.read(yaml("hubName:\n")))
         .hasMessageEndingWith(": hubName must be a string, but was null");
+    assertThatThrownBy(() -> ConfigFile.read(yaml("virtualTime: 'yes'\n")))
+        .hasMessageEndingWith(": virtualTime must be true or false, but was 'yes' (a string)");
   }
 
   @Test

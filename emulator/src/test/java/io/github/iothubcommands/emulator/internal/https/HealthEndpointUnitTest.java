@@ -62,7 +62,7 @@ class HealthEndpointUnitTest {
   }
 
   static FullHttpResponse get(FrontDoors doors, String uri) {
-    EmbeddedChannel ch = new EmbeddedChannel(new HealthEndpoint(doors));
+    EmbeddedChannel ch = new EmbeddedChannel(new HealthEndpoint(doors, false));
     ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri));
     FullHttpResponse res = ch.readOutbound();
     assertThat(ch.<Object>readInbound()).as("the health request is not passed on").isNull();
@@ -78,7 +78,7 @@ class HealthEndpointUnitTest {
     assertThat(res.status().code()).isEqualTo(503);
     assertThat(res.content().toString(StandardCharsets.UTF_8)).isEqualTo("{\"status\":\"not serving\",\"frontDoors\":{"
         + "\"MQTT\":{\"port\":8883,\"state\":\"serving\"},\"AMQPS\":{\"port\":5671,\"state\":\"starting\"},"
-        + "\"HTTPS\":{\"port\":0,\"state\":\"starting\"}}}");
+        + "\"HTTPS\":{\"port\":0,\"state\":\"starting\"}},\"virtualTime\":false}");
     res.release();
   }
 
@@ -104,7 +104,7 @@ class HealthEndpointUnitTest {
 
   @Test
   void otherPathsAndMethodsGoOn() {
-    EmbeddedChannel ch = new EmbeddedChannel(new HealthEndpoint(doors()));
+    EmbeddedChannel ch = new EmbeddedChannel(new HealthEndpoint(doors(), false));
     ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/healthz"));
     ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.DELETE, "/health"));
     assertThat(ch.<Object>readOutbound()).isNull();
