@@ -27,12 +27,28 @@ public final class DeviceChannels {
    * @param channel its connection (MQTT, or an AMQP connection carrying its links)
    */
   public void track(String deviceId, Channel channel) {
-    if (channels.computeIfAbsent(deviceId, id -> ConcurrentHashMap.newKeySet()).add(channel)) {
-      channel.closeFuture().addListener(f -> channels.computeIfPresent(deviceId, (id, set) -> {
-        set.remove(channel);
-        return set.isEmpty() ? null : set;
-      }));
+    boolean[] added = new boolean[1];
+    channels.compute(deviceId, (id, set) -> { // add inside the map's atomic step, so a close cannot drop the set
+      Set<Channel> s = set != null ? set : ConcurrentHashMap.newKeySet();
+      added[0] = s.add(channel);
+      return s;
+    });
+    if (added[0]) {
+      channel.closeFuture().addListener(f -> untrack(deviceId, channel));
     }
+  }
+
+  /**
+   * Stops tracking a connection of a device (it closed, or no longer carries the device).
+   *
+   * @param deviceId the device
+   * @param channel the connection
+   */
+  public void untrack(String deviceId, Channel channel) {
+    channels.computeIfPresent(deviceId, (id, set) -> {
+      set.remove(channel);
+      return set.isEmpty() ? null : set;
+    });
   }
 
   /**
@@ -51,18 +67,41 @@ public final class DeviceChannels {
       Channel ch = open.get(i);
       CompletableFuture<Void> closed = new CompletableFuture<>();
       done[i] = closed;
-      ch.eventLoop().execute(() -> {
-        LOG.info("Cutting connection {} of device {} (admin: network lost)", ch.remoteAddress(), deviceId);
-        SslHandler tls = ch.pipeline().get(SslHandler.class);
-        if (tls != null) {
-          ch.pipeline().remove(tls); // no close_notify: the bytes simply stop
+      ch.closeFuture().addListener(f -> {
+        try {
+          ch.eventLoop().execute(() -> closed.complete(null)); // after channelInactive, queued on close
+        } catch (RuntimeException e) { // the loop is shutting down
+          closed.complete(null);
         }
-        ch.config().setOption(ChannelOption.SO_LINGER, 0); // close with a reset, not a FIN
-        // channelInactive runs in a later task of this loop; the next task runs after it.
-        ch.close().addListener(f -> ch.eventLoop().execute(() -> closed.complete(null)));
       });
+      try {
+        ch.eventLoop().execute(() -> cutNow(ch, deviceId));
+      } catch (RuntimeException e) { // the loop is shutting down: the connection closes with it
+        closed.complete(null);
+      }
     }
     return CompletableFuture.allOf(done).thenApply(v -> open.size());
+  }
+
+  /**
+   * On the connection's loop. A connection that is already closing (a newer connection replaced it, the device
+   * said goodbye) needs no cut; its close future completes the caller's stage either way.
+   */
+  private static void cutNow(Channel ch, String deviceId) {
+    if (!ch.isOpen()) {
+      return;
+    }
+    LOG.info("Cutting connection {} of device {} (admin: network lost)", ch.remoteAddress(), deviceId);
+    try {
+      SslHandler tls = ch.pipeline().get(SslHandler.class);
+      if (tls != null) {
+        ch.pipeline().remove(tls); // no close_notify: the bytes simply stop
+      }
+      ch.config().setOption(ChannelOption.SO_LINGER, 0); // close with a reset, not a FIN
+    } catch (RuntimeException e) { // the socket closed under us: a plain close is all that is left
+      LOG.debug("Connection {} of device {} closed while being cut: {}", ch.remoteAddress(), deviceId, e.toString());
+    }
+    ch.close(); // channelInactive runs in a later task of this loop; the close listener's task after it
   }
 
   /**

@@ -569,7 +569,10 @@ final class AmqpConnection extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** The device's last link on this connection detached: the connection no longer carries it. */
   void forget(String deviceId, DeviceLinks links) {
-    devices.remove(deviceId, links);
+    if (devices.remove(deviceId, links)) {
+      channels.untrack(deviceId, channel); // a disconnect of this device must not cut the others here
+    }
   }
 }

@@ -384,6 +384,8 @@ public final class ConfigFile {
     private <T> T check(String path, String field, Supplier<T> rule) {
       try {
         return rule.get();
+      } catch (EmulatorConfigException e) { // already names the file and path (a type check inside the rule)
+        throw e;
       } catch (IllegalArgumentException | IllegalStateException e) {
         throw invalid(file, path, field, e);
       }

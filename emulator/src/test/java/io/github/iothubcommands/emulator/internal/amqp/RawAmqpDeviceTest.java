@@ -105,4 +105,24 @@ class RawAmqpDeviceTest {
     assertThat(response.getStatus()).isEqualTo(200);
     assertThat(response.getPayload(String.class)).isEqualTo("rebooting {soon}");
   }
+  @Test
+  void disconnectingADeviceWhoseLinksAreGoneLeavesTheOtherDevicesOnItsConnectionAlone() throws Exception {
+    hub = new AmqpTestHub(AmqpTestHub.FAST_FEEDBACK, "d1", "d2");
+    RawAmqpClient c = connect(0);
+    for (String id : List.of("d1", "d2")) { // one connection multiplexing two devices, as the SDK's can
+      assertThat(c.authenticateDevice(hub.emulator.deviceHost(), id, hub.engine.device(id).orElseThrow()
+          .primaryKey())).isEqualTo(200);
+    }
+    Receiver d1 = c.receiver("/devices/d1/messages/devicebound", 10);
+    Receiver d2 = c.receiver("/devices/d2/messages/devicebound", 10);
+    assertThat(c.awaitAttached(d1)).isEqualTo(EndpointState.ACTIVE);
+    assertThat(c.awaitAttached(d2)).isEqualTo(EndpointState.ACTIVE);
+    d1.close(); // d1's last link: the connection no longer carries it
+    assertThat(c.await(() -> d1.getRemoteState() == EndpointState.CLOSED, RawAmqpClient.TIMEOUT)).isTrue();
+    assertThat(c.await(() -> !hub.engine.device("d1").orElseThrow().connected(), RawAmqpClient.TIMEOUT)).isTrue();
+
+    assertThat(hub.emulator.admin().disconnectDevice("d1")).as("connections of d1 cut").isZero();
+    assertThat(c.peerClosed()).isFalse();
+    assertThat(hub.engine.device("d2").orElseThrow().connected()).as("d2 still online").isTrue();
+  }
 }

@@ -75,6 +75,17 @@ class ConfigFileTest {
   }
 
   @Test
+  void aWrongTypeInsideARuleIsReportedOnceWithItsFileAndPath() throws IOException {
+    Path idFile = json("{\"devices\": [{\"id\": 5}]}");
+    assertThatThrownBy(() -> ConfigFile.read(idFile)).message()
+        .startsWith(idFile + ": devices[0].id must be a string").doesNotContain("breaks a rule")
+        .satisfies(m -> assertThat(m.split(java.util.regex.Pattern.quote(idFile.toString()), -1)).hasSize(2));
+    Path levelFile = yaml("logLevel: 5\n");
+    assertThatThrownBy(() -> ConfigFile.read(levelFile)).message()
+        .startsWith(levelFile + ": logLevel must be a string").doesNotContain("breaks a rule");
+  }
+
+  @Test
   void aFileThatIsNotValidJsonOrYamlIsRefusedByPlaceWithoutQuotingIt() throws IOException {
     assertThatThrownBy(() -> ConfigFile.read(json("{\"devices\": [{\"id\": \"d1\", \"primaryKey\": " + GOOD_KEY
         + "}]}")))
