@@ -67,13 +67,9 @@ public final class DeviceChannels {
       Channel ch = open.get(i);
       CompletableFuture<Void> closed = new CompletableFuture<>();
       done[i] = closed;
-      ch.closeFuture().addListener(f -> {
-        try {
-          ch.eventLoop().execute(() -> closed.complete(null)); // after channelInactive, queued on close
-        } catch (RuntimeException e) { // the loop is shutting down
-          closed.complete(null);
-        }
-      });
+      // The close future completes inside close(), before close() queues the channelInactive task; two hops
+      // on the loop put the completion after that task, so the engine has seen the device offline.
+      ch.closeFuture().addListener(f -> onLoop(ch, () -> onLoop(ch, () -> closed.complete(null), closed), closed));
       try {
         ch.eventLoop().execute(() -> cutNow(ch, deviceId));
       } catch (RuntimeException e) { // the loop is shutting down: the connection closes with it
@@ -81,6 +77,14 @@ public final class DeviceChannels {
       }
     }
     return CompletableFuture.allOf(done).thenApply(v -> open.size());
+  }
+
+  private static void onLoop(Channel ch, Runnable task, CompletableFuture<Void> closed) {
+    try {
+      ch.eventLoop().execute(task);
+    } catch (RuntimeException e) { // the loop is shutting down: nothing more runs there
+      closed.complete(null);
+    }
   }
 
   /**

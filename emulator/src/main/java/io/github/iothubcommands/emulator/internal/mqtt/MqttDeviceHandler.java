@@ -66,8 +66,8 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
   private @Nullable Channel channel;
   private volatile @Nullable String deviceId;
   private volatile @Nullable DeviceSession session;
-  /** The device's MQTT session (its subscriptions), set at CONNECT. */
-  private MqttSessions.@Nullable Session mqttSession;
+  /** This connection's hold on the device's MQTT session (its subscriptions), set at CONNECT. */
+  private MqttSessions.@Nullable Opened mqttSession;
   /** Topics naming the device, set at CONNECT; read on the event loop only. */
   private PropertyBag.@Nullable C2dTopics c2dTopics;
   private @Nullable String eventsPrefix;
@@ -119,10 +119,10 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
       }
       case PINGREQ -> ctx.writeAndFlush(MqttMessage.PINGRESP);
       case DISCONNECT -> { // a goodbye ends the session too (see MqttSessions); a lost connection keeps it
-        MqttSessions.Session kept = mqttSession;
+        MqttSessions.Opened held = mqttSession;
         String id = deviceId;
-        if (kept != null && id != null) {
-          sessions.discard(id, kept);
+        if (held != null && id != null) {
+          sessions.discard(id, held);
         }
         ctx.close();
       }
@@ -182,7 +182,7 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
     MqttSessions.Opened opened = sessions.open(credential, m.variableHeader().isCleanSession(),
         engine.device(clientId));
     MqttSessions.Session kept = opened.session();
-    mqttSession = kept;
+    mqttSession = opened;
     channels.track(clientId, ctx.channel());
     watchCredential(ctx, credential);
     c2dTopics = new PropertyBag.C2dTopics(clientId);
@@ -262,10 +262,9 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
     // reads SUBACK must find it subscribed (else 404103), as CONNACK does for a resumed session.
     ctx.write(new MqttSubAckMessage(fixed(MqttMessageType.SUBACK),
         MqttMessageIdVariableHeader.from(m.variableHeader().messageId()), new MqttSubAckPayload(granted)));
-    MqttSessions.Session kept = mqttSession;
-    if (kept != null) {
-      kept.messages |= messages;
-      kept.methods |= methods;
+    MqttSessions.Opened held = mqttSession;
+    if (held != null) {
+      held.subscribed(messages, methods);
     }
     try {
       if (messages) {
@@ -284,7 +283,8 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
    * goes on receiving: the engine has no unsubscribe, as IoT Hub keeps delivering C2D to a connected device.
    */
   private void onUnsubscribe(ChannelHandlerContext ctx, MqttUnsubscribeMessage m) {
-    MqttSessions.Session kept = mqttSession;
+    MqttSessions.Opened held = mqttSession;
+    MqttSessions.Session kept = held != null && held.holds() ? held.session() : null;
     if (kept != null && c2dTopics != null) {
       for (String filter : m.payload().topics()) {
         if (filter.equals(c2dTopics.filter)) {
@@ -426,10 +426,10 @@ final class MqttDeviceHandler extends SimpleChannelInboundHandler<MqttMessage> i
     if (s != null) {
       s.close(); // a locked message returns to the queue when its lock expires (engine semantics)
     }
-    MqttSessions.Session kept = mqttSession;
+    MqttSessions.Opened held = mqttSession;
     String id = deviceId;
-    if (kept != null && id != null) {
-      sessions.closed(id, kept);
+    if (held != null && id != null) {
+      sessions.closed(id, held);
     }
     super.channelInactive(ctx);
   }

@@ -6,6 +6,7 @@ import io.github.iothubcommands.engine.HubObserver;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The MQTT front door's sessions per device (MQTT 3.1.1 § 3.1.2.4).
@@ -31,6 +32,8 @@ public final class MqttSessions implements HubObserver {
     volatile DeviceCredential credential;
     volatile boolean messages;
     volatile boolean methods;
+    /** The connection that holds the session now: only it may change or end it. */
+    volatile @Nullable Opened holder;
 
     Session(DeviceCredential credential, boolean persistent) {
       this.credential = credential;
@@ -38,39 +41,67 @@ public final class MqttSessions implements HubObserver {
     }
   }
 
-  /** A CONNECT's session: a resumed one ({@code present}) or a new one. */
-  record Opened(Session session, boolean present) {}
+  /**
+   * A CONNECT's hold on a session: a resumed one ({@code present}) or a new one. A later CONNECT of the same
+   * device takes the session over; the earlier connection, closing on another event loop, then no longer
+   * holds it, and its goodbye, close or subscriptions leave the session alone.
+   */
+  record Opened(Session session, boolean present) {
+    /** Whether this connection still holds its session. */
+    boolean holds() {
+      return session.holder == this;
+    }
+
+    /** Records subscriptions, if this connection still holds the session. */
+    void subscribed(boolean messages, boolean methods) {
+      if (holds()) {
+        session.messages |= messages;
+        session.methods |= methods;
+      }
+    }
+  }
 
   /**
    * Opens the session of an accepted CONNECT: resumes the device's kept session when {@code cleanSession} is
    * false and it was made for the same registration and is still valid, else starts a new one (discarding
-   * any other).
+   * any other). A device that is gone, or is another registration than the credential's, gets a session that
+   * is not kept.
    */
   Opened open(DeviceCredential credential, boolean cleanSession, Optional<DeviceInfo> device) {
     String id = credential.deviceId();
-    Session[] resumed = new Session[1];
-    Session s = sessions.compute(id, (k, kept) -> {
-      if (!cleanSession && kept != null && kept.persistent
+    if (device.isEmpty() || !device.get().generationId().equals(credential.generationId())) {
+      Opened unkept = new Opened(new Session(credential, false), false); // deleted while it connected
+      unkept.session().holder = unkept;
+      return unkept;
+    }
+    Opened[] opened = new Opened[1];
+    sessions.compute(id, (k, kept) -> {
+      Session s;
+      boolean present = !cleanSession && kept != null && kept.persistent
           && kept.credential.generationId().equals(credential.generationId())
-          && kept.credential.isCurrent(device)) {
+          && kept.credential.isCurrent(device);
+      if (present) {
         kept.credential = credential;
-        resumed[0] = kept;
-        return kept;
+        s = kept;
+      } else {
+        s = new Session(credential, !cleanSession);
       }
-      return new Session(credential, !cleanSession);
+      opened[0] = new Opened(s, present);
+      s.holder = opened[0];
+      return s;
     });
-    return new Opened(s, resumed[0] != null);
+    return opened[0];
   }
 
-  /** The device said goodbye (DISCONNECT): its session ends, persistent or not. */
-  void discard(String deviceId, Session session) {
-    sessions.remove(deviceId, session);
+  /** The device said goodbye (DISCONNECT) on the connection that holds its session: the session ends. */
+  void discard(String deviceId, Opened opened) {
+    sessions.computeIfPresent(deviceId, (k, s) -> s == opened.session() && opened.holds() ? null : s);
   }
 
-  /** The connection of {@code session} ended: a non-persistent session ends with it. */
-  void closed(String deviceId, Session session) {
-    if (!session.persistent) {
-      sessions.remove(deviceId, session);
+  /** The connection of {@code opened} ended: a non-persistent session it still holds ends with it. */
+  void closed(String deviceId, Opened opened) {
+    if (!opened.session().persistent) {
+      discard(deviceId, opened);
     }
   }
 

@@ -24,7 +24,7 @@ class MqttSessionsUnitTest {
   MqttSessions.Session keep(String generation, String key) {
     MqttSessions.Opened o = sessions.open(credential(generation, key), false,
         Optional.of(device(generation, KEY, OTHER_KEY, true)));
-    sessions.closed("d", o.session());
+    sessions.closed("d", o);
     return o.session();
   }
 
@@ -45,7 +45,7 @@ class MqttSessionsUnitTest {
         Optional.of(device("g1", KEY, OTHER_KEY, true)));
     assertThat(clean.present()).isFalse();
     assertThat(sessions.hasSession("d")).isTrue(); // while connected
-    sessions.closed("d", clean.session());
+    sessions.closed("d", clean);
     assertThat(sessions.hasSession("d")).isFalse();
   }
 
@@ -79,5 +79,34 @@ class MqttSessionsUnitTest {
         Optional.of(device("g2", KEY, null, true)));
     assertThat(reborn.present()).isFalse();
     assertThat(reborn.session()).isNotSameAs(old);
+  }
+
+  @Test
+  void aSupersededConnectionsGoodbyeLeavesTheSessionItsSuccessorResumed() {
+    MqttSessions.Session kept = keep("g1", KEY);
+    MqttSessions.Opened old = sessions.open(credential("g1", KEY), false,
+        Optional.of(device("g1", KEY, OTHER_KEY, true)));
+    MqttSessions.Opened successor = sessions.open(credential("g1", KEY), false,
+        Optional.of(device("g1", KEY, OTHER_KEY, true)));
+    assertThat(successor.session()).isSameAs(kept);
+
+    sessions.discard("d", old); // the old connection's DISCONNECT, processed on its own loop after the resume
+    old.subscribed(true, true);
+    assertThat(sessions.hasSession("d")).isTrue();
+    assertThat(kept.messages || kept.methods).as("the old connection no longer changes the session").isFalse();
+
+    sessions.discard("d", successor);
+    assertThat(sessions.hasSession("d")).isFalse();
+  }
+
+  @Test
+  void aConnectOfADeviceDeletedMeanwhileKeepsNoSession() {
+    MqttSessions.Opened o = sessions.open(credential("g1", KEY), false, Optional.empty());
+    assertThat(o.present()).isFalse();
+    assertThat(sessions.hasSession("d")).isFalse();
+    MqttSessions.Opened otherGeneration = sessions.open(credential("g1", KEY), false,
+        Optional.of(device("g2", KEY, OTHER_KEY, true)));
+    assertThat(otherGeneration.present()).isFalse();
+    assertThat(sessions.hasSession("d")).isFalse();
   }
 }
