@@ -311,4 +311,34 @@ class AdminHttpsTest {
     assertThat(a.body().toString()).doesNotContain("Key").doesNotContain("SharedAccessSignature");
     hub.admin().purgeQueue("d1");
   }
+  @Test
+  void advancingTheClockRunsWhatFallsDueOffTheEventLoops() throws Exception {
+    java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    hub.engine().time().schedule(Duration.ofSeconds(1), () -> { // a slow engine task falling due in the advance
+      running.countDown();
+      try {
+        release.await(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    java.util.concurrent.CompletableFuture<Answer> advance = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return call("POST", "/admin/clock/advance", "{\"seconds\":2}");
+      } catch (Exception e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+    try {
+      assertThat(running.await(10, TimeUnit.SECONDS)).as("the task runs in the advance").isTrue();
+      for (int i = 0; i < 4; i++) { // new connections each, spread over every event loop: all still served
+        assertThat(call("GET", "/admin/clock", null).status()).isEqualTo(200);
+      }
+      assertThat(advance).as("the advance waits for its task").isNotDone();
+    } finally {
+      release.countDown();
+    }
+    assertThat(advance.get(15, TimeUnit.SECONDS).status()).isEqualTo(200);
+  }
 }

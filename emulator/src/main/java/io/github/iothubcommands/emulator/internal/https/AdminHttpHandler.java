@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -94,7 +95,7 @@ final class AdminHttpHandler extends ChannelInboundHandlerAdapter {
       only(method, HttpMethod.POST, route);
       JsonNode o = object(body);
       long seconds = integer(o, "seconds", 0, AdminOperations.MAX_CLOCK_ADVANCE.toSeconds());
-      out.send(200, bytes(clock(admin.advance(Duration.ofSeconds(seconds)))));
+      advance(out, Duration.ofSeconds(seconds));
     } else if (seg.length == 4 && seg[1].equals("devices") && seg[3].equals("messages")) {
       only(method, HttpMethod.DELETE, route);
       int purged = admin.purge(seg[2]);
@@ -123,6 +124,35 @@ final class AdminHttpHandler extends ChannelInboundHandlerAdapter {
       throw new Refusal(404, 404000, "the emulator has no admin route " + method + " /" + route
           + " (see docs/emulator.md, \"Admin surface\")");
     }
+  }
+
+  /**
+   * Advancing a virtual clock runs every engine task that falls due (expiries, feedback, method timeouts) on
+   * the advancing thread: a thread of its own, so this connection's event loop, and every other connection
+   * on it, goes on serving meanwhile. A wall clock is refused at once (409).
+   */
+  private void advance(Responder out, Duration by) {
+    if (!admin.isVirtual()) {
+      admin.advance(by); // throws: the wall clock cannot be advanced
+    }
+    CompletableFuture<Instant> done = new CompletableFuture<>();
+    Thread advancing = new Thread(() -> {
+      try {
+        done.complete(admin.advance(by));
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    }, "emulator-clock-advance");
+    advancing.setDaemon(true);
+    advancing.start();
+    done.whenComplete((now, err) -> {
+      if (err == null) {
+        out.send(200, bytes(clock(now)));
+      } else {
+        LOG.warn("Advancing the clock by {} failed", by, err);
+        out.error(HubError.SERVER_ERROR, "internal error");
+      }
+    });
   }
 
   private void disconnect(Responder out, String deviceId) {
