@@ -73,7 +73,7 @@ public final class EmulatorAdmin {
    *     called on the emulator's event loop thread of one of them (an engine callback)
    */
   public int disconnectDevice(String deviceId) {
-    return ops.disconnectAndWait(deviceId, DISCONNECT_TIMEOUT);
+    return ops.disconnectAndWait(deviceId);
   }
 
   /**

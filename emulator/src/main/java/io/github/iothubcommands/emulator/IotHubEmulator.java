@@ -2,7 +2,6 @@ package io.github.iothubcommands.emulator;
 
 import io.github.iothubcommands.DeviceId;
 import io.github.iothubcommands.HubTier;
-import io.github.iothubcommands.emulator.internal.AdminOperations;
 import io.github.iothubcommands.emulator.internal.DeviceRegistry;
 import io.github.iothubcommands.emulator.internal.DeviceSeed;
 import io.github.iothubcommands.emulator.internal.EmulatorRuntime;
@@ -322,7 +321,7 @@ public final class IotHubEmulator implements AutoCloseable {
    * @return the admin surface
    */
   public EmulatorAdmin admin() {
-    return new EmulatorAdmin(new AdminOperations(runtime.engine(), runtime.channels()));
+    return new EmulatorAdmin(runtime.admin());
   }
 
   /** Stops every server, disconnects every client, closes the engine and deletes temporary files. */

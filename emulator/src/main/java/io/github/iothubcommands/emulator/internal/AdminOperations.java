@@ -8,12 +8,16 @@ import io.github.iothubcommands.engine.HubEngine;
 import io.github.iothubcommands.engine.HubFaults;
 import io.github.iothubcommands.engine.HubOperation;
 import io.github.iothubcommands.engine.VirtualTime;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -21,7 +25,7 @@ import java.util.concurrent.TimeoutException;
  * The admin operations behind both the Java API ({@code EmulatorAdmin}) and the HTTPS routes under {@code
  * /admin}: each validates its input with the same rule, whichever way it came. Thread-safe.
  */
-public final class AdminOperations {
+public final class AdminOperations implements AutoCloseable {
   /** Most calls or records one fault may count. */
   public static final int MAX_FAULT_COUNT = 100_000;
   /** Longest throttle by duration. */
@@ -33,6 +37,12 @@ public final class AdminOperations {
 
   private final HubEngine engine;
   private final DeviceChannels channels;
+  /**
+   * The admin surface's one thread, started at first use and stopped at {@link #close()}: it runs HTTPS clock
+   * advances off the event loops and ends disconnects that take longer than {@link #DISCONNECT_TIMEOUT}.
+   */
+  private final ScheduledExecutorService adminThread = Executors.newSingleThreadScheduledExecutor(
+      new DefaultThreadFactory("emulator-admin", true));
 
   /**
    * Creates the operations over an emulator's engine and connections.
@@ -61,7 +71,8 @@ public final class AdminOperations {
    * Cuts every connection of a device ({@link DeviceChannels#cut}).
    *
    * @param deviceId the device
-   * @return completes with how many connections were cut, once the engine saw each close
+   * @return completes with how many connections were cut, once the engine saw each close; fails with a
+   *     {@link TimeoutException} if that takes longer than {@link #DISCONNECT_TIMEOUT}
    * @throws IllegalArgumentException if the id breaks IoT Hub's device id rule
    * @throws HubException {@code DEVICE_NOT_FOUND} if no such device
    */
@@ -70,36 +81,40 @@ public final class AdminOperations {
     if (engine.device(id).isEmpty()) {
       throw HubException.of(HubError.DEVICE_NOT_FOUND, "device " + id + " is not registered");
     }
-    return channels.cut(id);
+    CompletableFuture<Integer> cut = channels.cut(id);
+    ScheduledFuture<?> timer = adminThread.schedule(() -> cut.completeExceptionally(new TimeoutException(
+        "the connections of device " + id + " did not close within " + DISCONNECT_TIMEOUT.toSeconds() + " s")),
+        DISCONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    cut.whenComplete((n, err) -> timer.cancel(false));
+    return cut;
   }
 
   /**
    * Cuts every connection of a device and waits until the engine saw each close.
    *
    * @param deviceId the device
-   * @param timeout how long to wait
    * @return how many connections were cut
    * @throws IllegalArgumentException if the id breaks IoT Hub's device id rule
    * @throws HubException {@code DEVICE_NOT_FOUND} if no such device
    * @throws IllegalStateException if called on the event loop of one of the device's connections, if the
-   *     connections did not close within {@code timeout}, or if interrupted
+   *     connections did not close within {@link #DISCONNECT_TIMEOUT}, or if interrupted
    */
-  public int disconnectAndWait(String deviceId, Duration timeout) {
+  public int disconnectAndWait(String deviceId) {
     String id = DeviceRegistry.checkDeviceId(deviceId);
     if (channels.onLoopOf(id)) {
       throw new IllegalStateException("disconnecting device " + id + " waits for its connection's event loop,"
           + " which is the calling thread; call it from another thread");
     }
     try {
-      return disconnect(id).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return disconnect(id).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while disconnecting device " + id, e);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof TimeoutException timeout) {
+        throw new IllegalStateException(timeout.getMessage(), timeout);
+      }
       throw new IllegalStateException("disconnecting device " + id + " failed", e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("the connections of device " + id + " did not close within "
-          + timeout.toSeconds() + " s", e);
     }
   }
 
@@ -133,6 +148,28 @@ public final class AdminOperations {
     }
     virtual.advance(duration);
     return virtual.now();
+  }
+
+  /**
+   * Advances the clock as {@link #advance} does, on the admin thread: what falls due runs there,
+   * not on the caller's thread (an event loop must not run it). A wall clock is refused at once.
+   *
+   * @param duration how far: 0 to {@link #MAX_CLOCK_ADVANCE}
+   * @return completes with the clock's reading after the advance
+   * @throws IllegalArgumentException if {@code duration} is out of that range
+   * @throws IllegalStateException if the engine runs on the wall clock
+   */
+  public CompletableFuture<Instant> advanceAsync(Duration duration) {
+    if (!isVirtual()) {
+      advance(duration); // throws: the wall clock cannot be advanced (or the duration is out of range)
+    }
+    return CompletableFuture.supplyAsync(() -> advance(duration), adminThread);
+  }
+
+  /** Stops the admin thread: an advance still running finishes, pending disconnect timeouts are dropped. */
+  @Override
+  public void close() {
+    adminThread.shutdownNow();
   }
 
   /**

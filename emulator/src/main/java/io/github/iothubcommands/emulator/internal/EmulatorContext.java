@@ -17,6 +17,7 @@ import java.net.InetAddress;
  * @param verifier checks service and device SAS tokens
  * @param credentials tells connections when the keys or status they were authorized with change
  * @param channels which connections carry which device, for the admin surface to cut them
+ * @param admin the admin operations the HTTPS routes serve
  * @param registry the registry view over the engine
  * @param serverSsl the Netty server TLS context of the emulator's identity
  * @param bindAddress the address servers listen on (loopback by default)
@@ -32,6 +33,7 @@ public record EmulatorContext(
     SasVerifier verifier,
     CredentialWatch credentials,
     DeviceChannels channels,
+    AdminOperations admin,
     DeviceRegistry registry,
     SslContext serverSsl,
     InetAddress bindAddress,

@@ -71,14 +71,14 @@ public final class EmulatorRuntime implements AutoCloseable {
   private final DeviceRegistry registry;
   private final InetAddress bindAddress;
   private final FrontDoors doors;
-  private final DeviceChannels channels;
+  private final AdminOperations admin;
   /** What {@link #close()} undoes, newest first: servers, engine, event loops, the owned directory. */
   private final Deque<Runnable> closers;
 
   private EmulatorRuntime(HubEngine engine, TlsMaterial tls, ProtocolServer mqtt, ProtocolServer amqp,
       ProtocolServer https, String policyKey, String hubName, DeviceRegistry registry, InetAddress bindAddress,
-      FrontDoors doors, DeviceChannels channels, Deque<Runnable> closers) {
-    this.channels = channels;
+      FrontDoors doors, AdminOperations admin, Deque<Runnable> closers) {
+    this.admin = admin;
     this.engine = engine;
     this.tls = tls;
     this.mqtt = mqtt;
@@ -139,8 +139,10 @@ public final class EmulatorRuntime implements AutoCloseable {
       MqttSessions mqttSessions = new MqttSessions();
       engine.addObserver(mqttSessions);
       DeviceChannels channels = new DeviceChannels();
-      EmulatorContext context = new EmulatorContext(engine, verifier, credentials, channels, registry, serverSsl, bindAddress,
-          boss, workers, httpsPort, mqttPort, amqpPort, timeouts);
+      AdminOperations admin = new AdminOperations(engine, channels);
+      closers.push(admin::close); // after the servers: no admin request is left to use its clock thread
+      EmulatorContext context = new EmulatorContext(engine, verifier, credentials, channels, admin, registry,
+          serverSsl, bindAddress, boss, workers, httpsPort, mqttPort, amqpPort, timeouts);
       Map<String, Integer> asked = new LinkedHashMap<>();
       asked.put(MqttDeviceServer.NAME, mqttPort);
       asked.put(AmqpServer.NAME, amqpPort);
@@ -159,7 +161,7 @@ public final class EmulatorRuntime implements AutoCloseable {
               .map(s -> s.name() + " port " + s.localAddress().getPort()).collect(Collectors.joining(", ")),
           engine.devices().size());
       return new EmulatorRuntime(engine, tls, mqtt, amqp, https, policyKey, hubName, registry, bindAddress, doors,
-          channels, closers);
+          admin, closers);
     } catch (RuntimeException e) {
       closeAll(closers);
       throw e;
@@ -288,9 +290,9 @@ public final class EmulatorRuntime implements AutoCloseable {
     return deviceHost(bindAddress);
   }
 
-  /** @return which connections carry which device */
-  public DeviceChannels channels() {
-    return channels;
+  /** @return the admin operations, shared by the Java API and the HTTPS routes */
+  public AdminOperations admin() {
+    return admin;
   }
 
   /** @return the front doors and their states */

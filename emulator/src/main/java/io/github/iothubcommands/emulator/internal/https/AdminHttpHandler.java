@@ -23,9 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,24 +126,11 @@ final class AdminHttpHandler extends ChannelInboundHandlerAdapter {
 
   /**
    * Advancing a virtual clock runs every engine task that falls due (expiries, feedback, method timeouts) on
-   * the advancing thread: a thread of its own, so this connection's event loop, and every other connection
-   * on it, goes on serving meanwhile. A wall clock is refused at once (409).
+   * the emulator's clock thread, so this connection's event loop, and every other connection on it, goes on
+   * serving meanwhile. A wall clock is refused at once (409).
    */
   private void advance(Responder out, Duration by) {
-    if (!admin.isVirtual()) {
-      admin.advance(by); // throws: the wall clock cannot be advanced
-    }
-    CompletableFuture<Instant> done = new CompletableFuture<>();
-    Thread advancing = new Thread(() -> {
-      try {
-        done.complete(admin.advance(by));
-      } catch (RuntimeException e) {
-        done.completeExceptionally(e);
-      }
-    }, "emulator-clock-advance");
-    advancing.setDaemon(true);
-    advancing.start();
-    done.whenComplete((now, err) -> {
+    admin.advanceAsync(by).whenComplete((now, err) -> {
       if (err == null) {
         out.send(200, bytes(clock(now)));
       } else {
@@ -156,7 +141,7 @@ final class AdminHttpHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void disconnect(Responder out, String deviceId) {
-    admin.disconnect(deviceId).orTimeout(DISCONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS).whenComplete((n, err) -> {
+    admin.disconnect(deviceId).whenComplete((n, err) -> {
       if (err == null) {
         out.send(200, bytes(JSON.objectNode().put("deviceId", deviceId).put("connectionsClosed", n)));
       } else {

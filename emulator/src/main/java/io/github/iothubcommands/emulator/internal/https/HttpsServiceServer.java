@@ -42,9 +42,8 @@ public final class HttpsServiceServer {
    */
   public static ProtocolServer start(EmulatorContext c, FrontDoors doors) throws InterruptedException {
     ServiceHttpHandler handler = new ServiceHttpHandler(c.engine(), c.registry());
-    AdminOperations operations = new AdminOperations(c.engine(), c.channels());
-    AdminHttpHandler admin = new AdminHttpHandler(operations);
-    boolean virtualTime = operations.isVirtual();
+    AdminHttpHandler admin = new AdminHttpHandler(c.admin());
+    boolean virtualTime = c.admin().isVirtual();
     return NettyServer.bind(c, NAME, c.httpsPort(), ch -> {
       HttpTimeouts timeouts = new HttpTimeouts(c.timeouts().request(), c.timeouts().idle());
       ch.pipeline()
